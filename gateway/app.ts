@@ -1,0 +1,96 @@
+/**
+ * The composition root: builds every part of the gateway from its configuration and starts it. Nothing
+ * else constructs breakers, caches or data sources, so this file is the map of how they fit together.
+ */
+import { ApolloGateway } from '@apollo/gateway';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { maskNhsNumber } from '../schema/nhs-number.js';
+import { loadSupergraph, PATIENT_INDEX } from '../schema/index.js';
+import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
+import { AvailabilityRecorder } from './availability/index.js';
+import { createCache, type GatewayCache } from './cache/index.js';
+import type { GatewayConfig } from './config/index.js';
+import type { GatewayContext } from './context.js';
+import { createApolloServer, startClinicalEndpoint } from './http/index.js';
+import { createPatientIndex, populationDemographics } from './patient-index/index.js';
+import { createSupplier, type Supplier } from './suppliers/index.js';
+
+export interface RunningGateway {
+  /** The clinicians' GraphQL URL. */
+  readonly url: string;
+  readonly port: number;
+  readonly suppliers: readonly Supplier[];
+  readonly cache: GatewayCache;
+  close(): Promise<void>;
+}
+
+export interface GatewayDependencies {
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  deps: GatewayDependencies,
+): Promise<RunningGateway> {
+  const { clock, logger } = deps;
+  const cache = createCache(config.cache, { clock, logger, quarantinedSince: () => undefined });
+  const suppliers = config.suppliers.map((settings) =>
+    createSupplier(settings, { clock, cache: cache.entities }),
+  );
+  for (const supplier of suppliers) {
+    supplier.breaker.onTransition((t) =>
+      logger.warn({ transition: t }, `breaker ${t.supplier}: ${t.from} -> ${t.to}`),
+    );
+  }
+  const population = generatePopulation({
+    ...config.population,
+    referenceDate: DEFAULT_POPULATION.referenceDate,
+  });
+  logger.info(
+    { patients: population.patients.length, sample: maskNhsNumber(population.fixtures.sample) },
+    'patient index: synthetic population (development data; production needs a PDS-backed DemographicsSource)',
+  );
+  const index = createPatientIndex({
+    source: populationDemographics(population),
+    maxPatientsPerQuery: config.maxPatientsPerQuery,
+  });
+  const gateway = new ApolloGateway({
+    supergraphSdl: loadSupergraph(),
+    logger,
+    buildService: ({ name }) => {
+      if (name === PATIENT_INDEX) return index;
+      const supplier = suppliers.find((s) => s.name === name);
+      if (!supplier)
+        throw new Error(`the supergraph names subgraph "${name}", which has no supplier configuration`);
+      return supplier.dataSource;
+    },
+  });
+  const apollo = createApolloServer({ gateway, config, logger });
+  await apollo.start();
+  const endpoint = await startClinicalEndpoint(apollo, {
+    host: config.host,
+    port: config.port,
+    maxRequestBytes: config.maxRequestBytes,
+    logger,
+    context: (requestId): GatewayContext => ({
+      requestId,
+      availability: new AvailabilityRecorder(),
+      patients: new Map(),
+    }),
+  });
+  logger.info({ url: endpoint.url, cache: cache.backend }, 'gateway listening');
+  return {
+    url: endpoint.url,
+    port: endpoint.port,
+    suppliers,
+    cache,
+    close: async () => {
+      await endpoint.close();
+      await apollo.stop();
+      await Promise.all(suppliers.map((s) => s.close()));
+      await cache.close();
+    },
+  };
+}

@@ -1,0 +1,198 @@
+import type { Clock } from '../../lib/clock.js';
+import { ProbeGuardedCircuit, type Tagged } from './circuit.js';
+import { SupplierFailure } from './failure.js';
+import { breakerOptions, type BreakerOptions, type BreakerOptionsInput } from './options.js';
+import { withTimeout } from './timeout.js';
+
+/** ISOLATED is an operator's decision layered over opossum's three states: nothing is sent at all. */
+export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN' | 'ISOLATED';
+
+export interface Transition {
+  readonly supplier: string;
+  readonly from: BreakerState;
+  readonly to: BreakerState;
+  /** Epoch milliseconds. */
+  readonly at: number;
+  readonly cause: string;
+}
+
+export interface BreakerStats {
+  readonly state: BreakerState;
+  readonly since: number;
+  /** Rolling-window counts (opossum's window). */
+  readonly calls: number;
+  readonly failures: number;
+  readonly timeouts: number;
+  readonly rejected: number;
+  readonly errorRate: number;
+  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number };
+  readonly lastFailure?: { readonly reason: string; readonly detail: string; readonly at: number };
+}
+
+export interface BreakerDependencies {
+  readonly clock: Clock;
+  /** The background half-open probe (used when halfOpenProbe is `synthetic`). */
+  readonly probe?: (signal: AbortSignal) => Promise<unknown>;
+  /** Decides which rejections count against the supplier; by default every SupplierFailure that `counts`. */
+  readonly isFailure?: (error: unknown) => boolean;
+}
+
+const percentile = (values: Record<number, number>, p: number) => Math.max(0, Math.round(values[p] ?? 0));
+
+/**
+ * One supplier's circuit breaker, created once at start-up. Calls go through a timeout (which aborts the
+ * request) inside opossum's breaker; ops can isolate the supplier, which refuses every call before it is
+ * made. Listeners hear every transition, including into and out of HALF_OPEN and ISOLATED.
+ */
+export class SupplierBreaker {
+  readonly options: BreakerOptions;
+  private readonly circuit: ProbeGuardedCircuit;
+  private readonly listeners = new Set<(t: Transition) => void>();
+  private isolated = false;
+  private current: BreakerState = 'CLOSED';
+  private enteredAt: number;
+  private lastFailure: BreakerStats['lastFailure'];
+
+  constructor(
+    readonly supplier: string,
+    options: BreakerOptionsInput,
+    private readonly deps: BreakerDependencies,
+  ) {
+    this.options = breakerOptions(supplier, options);
+    this.enteredAt = deps.clock.now();
+    const isFailure = deps.isFailure ?? ((e: unknown) => !(e instanceof SupplierFailure) || e.counts);
+    this.circuit = new ProbeGuardedCircuit({
+      name: supplier,
+      timeout: false, // our own timeout aborts the request; opossum's would only stop waiting for it
+      resetTimeout: this.options.resetTimeoutMs,
+      rollingCountTimeout: this.options.rollingWindowMs,
+      rollingCountBuckets: this.options.rollingBuckets,
+      volumeThreshold: this.options.volumeThreshold,
+      errorThresholdPercentage: this.options.errorThresholdPercentage,
+      errorFilter: (error: unknown) => !isFailure(error),
+      enableSnapshots: false,
+    });
+    this.circuit.on('failure', (error: Error) => {
+      const reason = error instanceof SupplierFailure ? error.reason : 'SUPPLIER_ERROR';
+      this.lastFailure = { reason, detail: error.message, at: this.deps.clock.now() };
+    });
+    this.circuit.on('open', () => this.settle('failure rate over threshold'));
+    this.circuit.on('close', () => this.settle('probe succeeded'));
+    this.circuit.on('halfOpen', () => {
+      this.settle(`open for ${this.options.resetTimeoutMs} ms; probing`);
+      if (this.options.halfOpenProbe === 'synthetic' && deps.probe && !this.isolated)
+        this.sendProbe(deps.probe);
+    });
+  }
+
+  get state(): BreakerState {
+    return this.current;
+  }
+
+  /** Epoch milliseconds when the current state began. */
+  get since(): number {
+    return this.enteredAt;
+  }
+
+  /**
+   * Runs `call` under the breaker and the timeout. Rejects with a SupplierFailure: ISOLATED or BREAKER_OPEN
+   * without calling, TIMEOUT when the deadline passes, or whatever `call` rejected with.
+   */
+  async execute<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.isolated) throw new SupplierFailure('ISOLATED', `${this.supplier} is isolated`);
+    if (this.options.halfOpenProbe === 'synthetic' && this.current === 'HALF_OPEN') {
+      throw new SupplierFailure('BREAKER_OPEN', `${this.supplier} is being probed`);
+    }
+    const timed = (startedIn: number): Promise<Tagged<T>> =>
+      withTimeout(call, this.options.timeoutMs, this.deps.clock).then((value) => ({ startedIn, value }));
+    try {
+      const tagged = (await this.circuit.fire(timed, this.circuit.epoch)) as Tagged<T>;
+      return tagged.value;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EOPENBREAKER') {
+        throw new SupplierFailure(
+          'BREAKER_OPEN',
+          `${this.supplier} breaker is ${this.current.toLowerCase()}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Stops all traffic to the supplier until `restore`. */
+  isolate(cause: string): void {
+    this.isolated = true;
+    this.settle(cause);
+  }
+
+  /** Ends an isolation. The breaker resumes where opossum's state machine is (usually OPEN or HALF_OPEN). */
+  restore(cause: string): void {
+    this.isolated = false;
+    this.settle(cause);
+  }
+
+  /** Forces the breaker closed (and its isolation off): traffic flows again at once. */
+  reset(cause: string): void {
+    this.isolated = false;
+    this.circuit.force('close');
+    this.settle(cause);
+  }
+
+  onTransition(listener: (t: Transition) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stats(): BreakerStats {
+    const s = this.circuit.stats;
+    const counted = s.successes + s.failures;
+    return {
+      state: this.current,
+      since: this.enteredAt,
+      calls: s.fires,
+      failures: s.failures,
+      timeouts: s.timeouts,
+      rejected: s.rejects,
+      errorRate: counted === 0 ? 0 : s.failures / counted,
+      latencyMs: {
+        p50: percentile(s.percentiles, 0.5),
+        p90: percentile(s.percentiles, 0.9),
+        p99: percentile(s.percentiles, 0.99),
+      },
+      ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
+    };
+  }
+
+  shutdown(): void {
+    this.circuit.shutdown();
+    this.listeners.clear();
+  }
+
+  private sendProbe(probe: (signal: AbortSignal) => Promise<unknown>): void {
+    // The probe is the one call opossum lets through in half-open; its outcome closes or re-opens.
+    const timed = (startedIn: number) =>
+      withTimeout(probe, this.options.timeoutMs, this.deps.clock).then((value) => ({ startedIn, value }));
+    this.circuit.fire(timed, this.circuit.epoch).catch(() => undefined);
+  }
+
+  private settle(cause: string): void {
+    const next: BreakerState = this.isolated
+      ? 'ISOLATED'
+      : this.circuit.opened
+        ? 'OPEN'
+        : this.circuit.halfOpen
+          ? 'HALF_OPEN'
+          : 'CLOSED';
+    if (next === this.current) return;
+    const transition: Transition = {
+      supplier: this.supplier,
+      from: this.current,
+      to: next,
+      at: this.deps.clock.now(),
+      cause,
+    };
+    this.current = next;
+    this.enteredAt = transition.at;
+    for (const listener of this.listeners) listener(transition);
+  }
+}

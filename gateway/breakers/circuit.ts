@@ -1,0 +1,63 @@
+import CircuitBreaker from 'opossum';
+
+/** What the breaker's action resolves with: the value, tagged with the breaker epoch the call started in. */
+export interface Tagged<T> {
+  readonly startedIn: number;
+  readonly value: T;
+}
+
+type Action = (
+  call: (epoch: number) => Promise<Tagged<unknown>>,
+  startedIn: number,
+) => Promise<Tagged<unknown>>;
+
+/**
+ * opossum's breaker with one rule added: only the half-open probe decides what happens in half-open.
+ *
+ * opossum closes a half-open breaker on *any* success and re-opens it on any failure, including a late
+ * answer to a call that started before the breaker opened. Here each call carries the epoch it started in
+ * (the epoch moves on every transition); in half-open, a success or failure from an earlier epoch is
+ * counted in the statistics but does not change the state. `force` lets operators reset regardless.
+ */
+export class ProbeGuardedCircuit extends CircuitBreaker<Parameters<Action>, Tagged<unknown>> {
+  epoch = 0;
+  private decidedByProbe = false;
+  private forced = false;
+
+  constructor(options: CircuitBreaker.Options) {
+    const action: Action = (call, startedIn) => call(startedIn);
+    super(action, options);
+    // Runs before opossum's own success listener, which is the one that closes a half-open breaker.
+    this.prependListener('success', (result: Tagged<unknown> | undefined) => {
+      this.decidedByProbe = result?.startedIn === this.epoch;
+    });
+    this.prependListener('failure', (_error: Error, _latency: number, args: Parameters<Action>) => {
+      this.decidedByProbe = args[1] === this.epoch;
+    });
+    const nextEpoch = () => void this.epoch++;
+    this.on('open', nextEpoch);
+    this.on('halfOpen', nextEpoch);
+    this.on('close', nextEpoch);
+  }
+
+  override close(): void {
+    if (this.halfOpen && !this.decidedByProbe && !this.forced) return;
+    super.close();
+  }
+
+  override open(): void {
+    if (this.halfOpen && !this.decidedByProbe && !this.forced) return;
+    super.open();
+  }
+
+  /** An operator's decision: applies whatever state the breaker is in. */
+  force(transition: 'open' | 'close'): void {
+    this.forced = true;
+    try {
+      if (transition === 'open') this.open();
+      else this.close();
+    } finally {
+      this.forced = false;
+    }
+  }
+}

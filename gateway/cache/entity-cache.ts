@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../../lib/clock.js';
+import type { CacheCipher } from './cipher.js';
+import { keyedHash } from './secrets.js';
+import type { CacheStore } from './store.js';
+
+export type RecallOutcome = 'hit' | 'miss' | 'expired' | 'quarantined' | 'unreadable';
+export type WriteOutcome = 'written' | 'skipped' | 'failed';
+
+/** Counts what the cache does, per supplier; the metrics module turns these into Prometheus counters. */
+export interface CacheObserver {
+  recalled(supplier: string, outcome: RecallOutcome): void;
+  wrote(supplier: string, outcome: WriteOutcome, count: number): void;
+}
+
+export const NO_OBSERVER: CacheObserver = { recalled: () => undefined, wrote: () => undefined };
+
+export interface CachedEntity {
+  readonly entity: unknown;
+  /** Epoch ms the supplier's answer was received. */
+  readonly receivedAt: number;
+}
+
+export interface EntityCacheOptions {
+  readonly store: CacheStore;
+  readonly cipher: CacheCipher;
+  readonly keyHashKey: Buffer;
+  readonly clock: Clock;
+  /** Copies older than this are never served (and expire from the store). */
+  readonly maxStalenessMs: number;
+  /** A copy is rewritten at most this often per patient and selection, to keep writes off a busy hot path. */
+  readonly refreshIntervalMs: number;
+  /** Data a supplier sent at or after this time is not served (ops quarantine after a compromise). */
+  readonly quarantinedSince: (supplier: string) => number | undefined;
+  readonly observer?: CacheObserver;
+}
+
+export const KEY_PREFIX = 'prag:v1';
+
+/**
+ * The stale-if-error store: one entry per (supplier, patient, selection), holding the entity exactly as the
+ * supplier sent it and when it arrived. Keys carry a keyed hash of the NHS number, never the number itself;
+ * values are sealed with AES-256-GCM. Governance rules (maximum staleness, quarantine) are applied on read,
+ * so a rule change takes effect at once without touching stored data.
+ */
+export class EntityCache {
+  private readonly patientTags = new LRUCache<string, string>({ max: 20_000 });
+  private readonly selectionIds = new LRUCache<string, string>({ max: 2_000 });
+  private readonly lastWritten = new LRUCache<string, number>({ max: 50_000 });
+  private readonly observer: CacheObserver;
+
+  constructor(private readonly options: EntityCacheOptions) {
+    if (!(options.maxStalenessMs > 0))
+      throw new RangeError(`maxStalenessMs must be positive, got ${options.maxStalenessMs}`);
+    this.observer = options.observer ?? NO_OBSERVER;
+  }
+
+  /** A short stable id for what was asked of the supplier (its operation text and non-entity variables). */
+  selectionId(operation: string): string {
+    let id = this.selectionIds.get(operation);
+    if (id === undefined) {
+      id = createHash('sha256').update(operation).digest('base64url').slice(0, 16);
+      this.selectionIds.set(operation, id);
+    }
+    return id;
+  }
+
+  /** Remembers entities from a live answer. Returns at once; the write happens after the answer is sent. */
+  remember(
+    supplier: string,
+    selection: string,
+    entities: readonly { nhsNumber: string; entity: unknown }[],
+  ): void {
+    if (entities.length === 0) return;
+    const receivedAt = this.options.clock.now();
+    setImmediate(() => void this.write(supplier, selection, entities, receivedAt));
+  }
+
+  /** The usable cached copy for each NHS number, in order (undefined: none that may be served). */
+  async recall(
+    supplier: string,
+    selection: string,
+    nhsNumbers: readonly string[],
+  ): Promise<(CachedEntity | undefined)[]> {
+    const keys = nhsNumbers.map((n) => this.key(supplier, n, selection));
+    const sealed = await this.options.store.getMany(keys);
+    const now = this.options.clock.now();
+    const cutoff = this.options.quarantinedSince(supplier);
+    return sealed.map((value, i) => {
+      const outcome = this.unseal(value, keys[i]!, now, cutoff);
+      this.observer.recalled(supplier, typeof outcome === 'string' ? outcome : 'hit');
+      return typeof outcome === 'string' ? undefined : outcome;
+    });
+  }
+
+  /** Deletes every copy from a supplier, of a patient, or both. Resolves with the number deleted. */
+  purge(filter: { readonly supplier?: string; readonly nhsNumber?: string }): Promise<number> {
+    if (filter.supplier === undefined && filter.nhsNumber === undefined) {
+      return Promise.reject(new RangeError('purge needs a supplier, a patient or both'));
+    }
+    const supplier = filter.supplier ?? '*';
+    const patient = filter.nhsNumber === undefined ? '*' : this.patientTag(filter.nhsNumber);
+    this.lastWritten.clear();
+    return this.options.store.deleteMatching(`${KEY_PREFIX}:${supplier}:${patient}:*`);
+  }
+
+  private key(supplier: string, nhsNumber: string, selection: string): string {
+    return `${KEY_PREFIX}:${supplier}:${this.patientTag(nhsNumber)}:${selection}`;
+  }
+
+  private patientTag(nhsNumber: string): string {
+    let tag = this.patientTags.get(nhsNumber);
+    if (tag === undefined) {
+      tag = keyedHash(this.options.keyHashKey, nhsNumber);
+      this.patientTags.set(nhsNumber, tag);
+    }
+    return tag;
+  }
+
+  private unseal(
+    value: Buffer | undefined,
+    key: string,
+    now: number,
+    cutoff: number | undefined,
+  ): CachedEntity | RecallOutcome {
+    if (value === undefined) return 'miss';
+    const plaintext = this.options.cipher.open(value, key);
+    if (plaintext === undefined) return 'unreadable';
+    const stored = JSON.parse(plaintext) as CachedEntity;
+    if (now - stored.receivedAt > this.options.maxStalenessMs) return 'expired';
+    if (cutoff !== undefined && stored.receivedAt >= cutoff) return 'quarantined';
+    return stored;
+  }
+
+  private async write(
+    supplier: string,
+    selection: string,
+    entities: readonly { nhsNumber: string; entity: unknown }[],
+    receivedAt: number,
+  ): Promise<void> {
+    const due: { key: string; value: Buffer }[] = [];
+    for (const { nhsNumber, entity } of entities) {
+      const key = this.key(supplier, nhsNumber, selection);
+      const last = this.lastWritten.get(key);
+      if (last !== undefined && receivedAt - last < this.options.refreshIntervalMs) continue;
+      this.lastWritten.set(key, receivedAt);
+      due.push({ key, value: this.options.cipher.seal(JSON.stringify({ entity, receivedAt }), key) });
+    }
+    if (due.length < entities.length) this.observer.wrote(supplier, 'skipped', entities.length - due.length);
+    if (due.length === 0) return;
+    try {
+      await this.options.store.setMany(due, this.options.maxStalenessMs);
+      this.observer.wrote(supplier, 'written', due.length);
+    } catch {
+      this.observer.wrote(supplier, 'failed', due.length);
+    }
+  }
+}

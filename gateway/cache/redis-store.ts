@@ -1,0 +1,109 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '../../lib/logger.js';
+import type { CacheStore, TierHealth } from './store.js';
+
+export interface RedisStoreOptions {
+  /** redis:// or rediss:// (TLS), with optional user:password. */
+  readonly url: string;
+  /** Deadline for every command; a slow Redis answers "nothing" after this. */
+  readonly commandTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+/** The host part of a Redis URL, for logs: never the password. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return '(unparseable REDIS_URL)';
+  }
+}
+
+/**
+ * The shared tier: survives gateway restarts and is shared by replicas. Optional infrastructure, never a
+ * dependency of a live answer: commands fail fast while disconnected (no offline queue), each is bounded by
+ * `commandTimeoutMs`, and ioredis reconnects in the background with backoff.
+ */
+export class RedisStore implements CacheStore {
+  readonly client: Redis;
+  private lastError: string | undefined;
+
+  constructor(private readonly options: RedisStoreOptions) {
+    this.client = new Redis(options.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: options.commandTimeoutMs,
+      connectTimeout: 2_000,
+      enableAutoPipelining: true,
+      retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 5_000),
+    });
+    const where = redactRedisUrl(options.url);
+    this.client.on('ready', () => {
+      this.lastError = undefined;
+      options.logger.info({ redis: where }, 'redis cache tier connected');
+    });
+    this.client.on('error', (error: Error) => {
+      if (this.lastError !== error.message)
+        options.logger.warn({ redis: where, err: error.message }, 'redis cache tier error');
+      this.lastError = error.message;
+    });
+  }
+
+  get up(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  async getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {
+    if (!this.up || keys.length === 0) return keys.map(() => undefined);
+    try {
+      const values = await this.client.mgetBuffer(...keys);
+      return values.map((v) => v ?? undefined);
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      return keys.map(() => undefined);
+    }
+  }
+
+  async setMany(entries: readonly { key: string; value: Buffer }[], ttlMs: number): Promise<void> {
+    if (!this.up || entries.length === 0) return;
+    const pipeline = this.client.pipeline();
+    for (const e of entries) pipeline.set(e.key, e.value, 'PX', ttlMs);
+    try {
+      await pipeline.exec();
+    } catch (error) {
+      this.lastError = (error as Error).message;
+    }
+  }
+
+  async deleteMatching(pattern: string): Promise<number> {
+    if (!this.up) throw new Error(`redis is ${this.client.status}; cannot purge ${pattern}`);
+    let deleted = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await this.client.unlink(...keys);
+    } while (cursor !== '0');
+    return deleted;
+  }
+
+  health(): readonly TierHealth[] {
+    const status = this.up
+      ? 'up'
+      : this.client.status === 'connecting' || this.client.status === 'wait'
+        ? 'connecting'
+        : 'down';
+    return [
+      {
+        tier: 'redis',
+        status,
+        detail: status === 'up' ? redactRedisUrl(this.options.url) : (this.lastError ?? this.client.status),
+      },
+    ];
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The gateway's settings, read once from the environment at start-up and validated; a bad value stops
+ * the process with a message naming the variable and quoting the value. docs/configuration.md lists them.
+ */
+import { z } from 'zod';
+import { ConfigError, host, httpUrl, integer, parseSettings, port } from '../../lib/env.js';
+import { SUPPLIER_NAMES } from '../../schema/index.js';
+import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
+import { breakerOptions, type BreakerOptionsInput } from '../breakers/index.js';
+import type { CacheSettings } from '../cache/index.js';
+import type { SupplierSettings } from '../suppliers/index.js';
+
+export interface GatewayConfig {
+  readonly mode: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly maxRequestBytes: number;
+  readonly maxPatientsPerQuery: number;
+  readonly limits: { readonly maxDepth: number; readonly maxAliases: number; readonly maxTokens: number };
+  readonly suppliers: readonly SupplierSettings[];
+  readonly cache: CacheSettings;
+  readonly population: { readonly seed: number; readonly size: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+const BREAKER_VARIABLES = {
+  TIMEOUT_MS: 'timeoutMs',
+  ROLLING_WINDOW_MS: 'rollingWindowMs',
+  ROLLING_BUCKETS: 'rollingBuckets',
+  VOLUME_THRESHOLD: 'volumeThreshold',
+  ERROR_PERCENTAGE: 'errorThresholdPercentage',
+  RESET_TIMEOUT_MS: 'resetTimeoutMs',
+  HALF_OPEN_PROBE: 'halfOpenProbe',
+  PROBE_NHS_NUMBER: 'probeNhsNumber',
+} as const satisfies Record<string, keyof BreakerOptionsInput>;
+
+/**
+ * A supplier's breaker options: `GP_BREAKER_TIMEOUT_MS` for one supplier, else `BREAKER_TIMEOUT_MS` for all,
+ * else the default. Range checks are the breaker's own (breakers/options.ts), run here once at start-up.
+ */
+function supplierBreaker(supplier: string, env: Env): BreakerOptionsInput {
+  const input: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  for (const [suffix, option] of Object.entries(BREAKER_VARIABLES)) {
+    const own = `${supplier.toUpperCase()}_BREAKER_${suffix}`;
+    const name = env[own] !== undefined ? own : `BREAKER_${suffix}`;
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    names[option] = name;
+    input[option] =
+      /^-?\d+(\.\d+)?$/.test(raw) && !option.startsWith('probe') && option !== 'halfOpenProbe'
+        ? Number(raw)
+        : raw;
+  }
+  try {
+    breakerOptions(supplier, input);
+  } catch (error) {
+    throw new ConfigError([
+      `${Object.values(names).join(', ') || 'breaker settings'}: ${(error as Error).message}`,
+    ]);
+  }
+  return input;
+}
+
+const schema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
+    .default('development'),
+  GATEWAY_HOST: host('127.0.0.1'),
+  GATEWAY_PORT: port(4000),
+  GATEWAY_MAX_REQUEST_BYTES: integer(65_536, 1_024, 10_485_760),
+  MAX_PATIENTS_PER_QUERY: integer(50, 1, 1_000),
+  QUERY_MAX_DEPTH: integer(10, 2, 50),
+  QUERY_MAX_ALIASES: integer(30, 0, 1_000),
+  QUERY_MAX_TOKENS: integer(2_000, 100, 100_000),
+  SUPPLIER_CONNECTIONS: integer(64, 1, 4_096),
+  SUPPLIER_MAX_RESPONSE_BYTES: integer(10_485_760, 1_024, 268_435_456),
+  REDIS_URL: z
+    .string()
+    .refine((v) => v === '' || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_TIMEOUT_MS: integer(50, 1, 10_000),
+  CACHE_ENCRYPTION_KEY: z.string().optional(),
+  CACHE_MAX_STALENESS_HOURS: integer(72, 1, 24 * 90),
+  CACHE_REFRESH_INTERVAL_MS: integer(1_000, 0, 3_600_000),
+  CACHE_MEMORY_MAX_MB: integer(32, 1, 4_096),
+  SYNTHETIC_SEED: integer(DEFAULT_POPULATION.seed, 0, 2 ** 32 - 1),
+  SYNTHETIC_PATIENTS: integer(DEFAULT_POPULATION.size, 5, 100_000),
+});
+
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const urls = Object.fromEntries(
+    SUPPLIER_NAMES.map((name, i) => [
+      `${name.toUpperCase()}_URL`,
+      httpUrl(`http://127.0.0.1:${4001 + i}/graphql`),
+    ]),
+  );
+  // One parse, so every bad variable is reported at once; the supplier URLs are keyed by supplier name.
+  const parsed = parseSettings(schema.extend(urls), env) as z.output<typeof schema> & Record<string, unknown>;
+  if (parsed.NODE_ENV === 'production' && !parsed.CACHE_ENCRYPTION_KEY) {
+    throw new ConfigError(['CACHE_ENCRYPTION_KEY: required when NODE_ENV=production, got nothing']);
+  }
+  return {
+    mode: parsed.NODE_ENV,
+    host: parsed.GATEWAY_HOST,
+    port: parsed.GATEWAY_PORT,
+    maxRequestBytes: parsed.GATEWAY_MAX_REQUEST_BYTES,
+    maxPatientsPerQuery: parsed.MAX_PATIENTS_PER_QUERY,
+    limits: {
+      maxDepth: parsed.QUERY_MAX_DEPTH,
+      maxAliases: parsed.QUERY_MAX_ALIASES,
+      maxTokens: parsed.QUERY_MAX_TOKENS,
+    },
+    suppliers: SUPPLIER_NAMES.map((name) => ({
+      name,
+      url: parsed[`${name.toUpperCase()}_URL`] as string,
+      breaker: supplierBreaker(name, env),
+      connections: parsed.SUPPLIER_CONNECTIONS,
+      maxResponseBytes: parsed.SUPPLIER_MAX_RESPONSE_BYTES,
+    })),
+    cache: {
+      redisUrl: parsed.REDIS_URL || undefined,
+      encryptionKey: parsed.CACHE_ENCRYPTION_KEY || undefined,
+      maxStalenessMs: parsed.CACHE_MAX_STALENESS_HOURS * 3_600_000,
+      refreshIntervalMs: parsed.CACHE_REFRESH_INTERVAL_MS,
+      memoryMaxBytes: parsed.CACHE_MEMORY_MAX_MB * 1_048_576,
+      redisTimeoutMs: parsed.REDIS_TIMEOUT_MS,
+    },
+    population: { seed: parsed.SYNTHETIC_SEED, size: parsed.SYNTHETIC_PATIENTS },
+  };
+}
+
+export { ConfigError };

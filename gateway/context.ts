@@ -1,0 +1,19 @@
+import type { AvailabilityRecorder } from './availability/index.js';
+
+/** PDS confidentiality of a patient the index has answered for in this request. */
+export type Confidentiality = 'UNRESTRICTED' | 'RESTRICTED' | 'VERY_RESTRICTED';
+
+/**
+ * The per-request context every resolver and data source sees. Created by the HTTP layer for each
+ * clinician request; never shared between requests.
+ */
+export interface GatewayContext {
+  readonly requestId: string;
+  /** Collects, per supplier, whether this request's sections came live, stale or not at all. */
+  readonly availability: AvailabilityRecorder;
+  /**
+   * Confidentiality of each patient the index returned, by NHS number. Supplier data sources read it to
+   * decide what may be cached: a patient missing here is treated as restricted.
+   */
+  readonly patients: Map<string, Confidentiality>;
+}

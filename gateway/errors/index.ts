@@ -1,0 +1,8 @@
+/** The error codes clients see, and the helpers that produce them. See docs/errors.md. */
+export {
+  CLIENT_SIDE_SUPPLIER_CODES,
+  ErrorCode,
+  gatewayError,
+  requestErrorBody,
+  type ErrorCodeName,
+} from './codes.js';

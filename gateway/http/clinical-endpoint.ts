@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Logger } from '../../lib/logger.js';
+import type { GatewayContext } from '../context.js';
+import { ErrorCode, requestErrorBody, type ErrorCodeName } from '../errors/index.js';
+
+export interface ClinicalEndpointOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxRequestBytes: number;
+  readonly logger: Logger;
+  /** Builds the per-request context once the request is accepted. */
+  readonly context: (requestId: string, req: IncomingMessage) => GatewayContext;
+}
+
+export interface RunningEndpoint {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+class RejectedRequest extends Error {
+  constructor(
+    readonly code: ErrorCodeName,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new RejectedRequest('PAYLOAD_TOO_LARGE', `request body over ${limit} bytes`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new RejectedRequest('PAYLOAD_TOO_LARGE', `request body over ${limit} bytes`));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (size === 0) return resolve(undefined);
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new RejectedRequest('BAD_REQUEST', 'request body is not valid JSON'));
+      }
+    });
+  });
+}
+
+function reject(res: ServerResponse, code: ErrorCodeName, message: string, requestId: string): void {
+  const body = requestErrorBody(code, message);
+  res.writeHead(ErrorCode[code].status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+  });
+  res.end(body);
+}
+
+/**
+ * The clinicians' GraphQL endpoint: POST (or GET) /graphql, nothing else. Bodies are size-limited before
+ * they are parsed; everything GraphQL is Apollo Server's, so status codes follow GraphQL-over-HTTP.
+ */
+export async function startClinicalEndpoint(
+  server: ApolloServer<GatewayContext>,
+  options: ClinicalEndpointOptions,
+): Promise<RunningEndpoint> {
+  const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+    const [path, search = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
+    if (path !== '/graphql') throw new RejectedRequest('NOT_FOUND', `no route ${path}; query /graphql`);
+    const isJson = /^application\/(graphql-response\+)?json/i.test(req.headers['content-type'] ?? '');
+    const body = req.method === 'POST' && isJson ? await readJson(req, options.maxRequestBytes) : undefined;
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: req.method?.toUpperCase() ?? 'GET',
+        headers,
+        search: search ? `?${search}` : '',
+        body,
+      },
+      context: async () => options.context(requestId, req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.setHeader('x-request-id', requestId);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  const http = createServer((req, res) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    handle(req, res, requestId).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof RejectedRequest) return reject(res, error.code, error.message, requestId);
+      options.logger.error({ err: error, requestId }, 'unhandled error on the clinical endpoint');
+      reject(
+        res,
+        'INTERNAL_SERVER_ERROR',
+        'internal error; quote the x-request-id header when reporting it',
+        requestId,
+      );
+    });
+  });
+  http.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, rejectListen) => {
+    http.once('error', rejectListen);
+    http.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}/graphql`,
+    port,
+    server: http,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}

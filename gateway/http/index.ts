@@ -1,0 +1,7 @@
+/** The clinicians' HTTP endpoint in front of Apollo Server. */
+export {
+  startClinicalEndpoint,
+  type ClinicalEndpointOptions,
+  type RunningEndpoint,
+} from './clinical-endpoint.js';
+export { createApolloServer, errorFormatter } from './apollo.js';

@@ -1,0 +1,29 @@
+/**
+ * Entry point of the gateway process: `node --import tsx gateway/main.ts`. Reads its settings from the
+ * environment (docs/configuration.md), starts, and stops cleanly on SIGINT/SIGTERM.
+ */
+import { systemClock } from '../lib/clock.js';
+import { createLogger } from '../lib/logger.js';
+import { startGateway, type RunningGateway } from './app.js';
+import { ConfigError, loadConfig } from './config/index.js';
+
+const logger = createLogger('gateway');
+let running: RunningGateway | undefined;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  running = await startGateway(config, { clock: systemClock, logger });
+}
+
+const stop = (signal: string) => {
+  logger.info({ signal }, 'stopping');
+  void (running?.close() ?? Promise.resolve()).then(() => process.exit(0));
+};
+process.once('SIGINT', () => stop('SIGINT'));
+process.once('SIGTERM', () => stop('SIGTERM'));
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else logger.fatal({ err: error }, 'gateway failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,128 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLFormattedError } from 'graphql';
+import type { EntityOutcome } from '../availability/index.js';
+import { FAILURE_REASONS, SupplierFailure, type SupplierBreaker } from '../breakers/index.js';
+import type { CachedEntity, EntityCache } from '../cache/index.js';
+import type { GatewayContext } from '../context.js';
+import { readEntities, requireAnswered, type EntityAnswer } from './classify.js';
+import type { IdentitySelection } from './identity.js';
+import type { HttpTransport } from './transport.js';
+
+export interface SupplierParts {
+  readonly name: string;
+  readonly breaker: SupplierBreaker;
+  readonly transport: HttpTransport;
+  readonly cache: EntityCache;
+  readonly identity: IdentitySelection;
+}
+
+type Representation = { __typename: string; nhsNumber: string };
+
+/** Moves a supplier error's path from its `_entities` answer to index `i` of the outgoing `_entities`. */
+const atEntity = (error: GraphQLFormattedError, i: number): GraphQLFormattedError => ({
+  ...error,
+  path: ['_entities', i, ...(error.path?.slice(2) ?? [])],
+});
+
+/**
+ * The gateway's link to one supplier subgraph. Every `_entities` fetch goes through the supplier's breaker
+ * (with its aborting timeout); a live answer is checked patient by patient, returned, and remembered; when
+ * the supplier cannot answer for a patient, that patient's last-known-good copy is served instead, or null
+ * with SUPPLIER_UNAVAILABLE. It never throws: the gateway always gets an answer it can merge.
+ */
+export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
+  constructor(private readonly parts: SupplierParts) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    if (!('incomingRequestContext' in options)) {
+      return { errors: [{ message: `supplier ${this.parts.name} serves planned entity fetches only` }] };
+    }
+    const { request, context } = options;
+    const { representations, ...otherVariables } = (request.variables ?? {}) as {
+      representations?: Representation[];
+    };
+    if (!Array.isArray(representations)) {
+      // Suppliers resolve Patient references only (schema/contract.graphql); nothing else is planned to them.
+      return { errors: [{ message: `unexpected non-entity operation for supplier ${this.parts.name}` }] };
+    }
+    const asked = representations.map((r) => r.nhsNumber);
+    const operation = this.parts.identity.operationFor(request.query ?? '', options.document);
+    const selection = this.parts.cache.selectionId(
+      Object.keys(otherVariables).length === 0
+        ? operation
+        : `${operation}\n${JSON.stringify(otherVariables)}`,
+    );
+    const body = JSON.stringify({
+      query: operation,
+      variables: request.variables,
+      operationName: request.operationName,
+    });
+    const headers = { 'x-request-id': context.requestId };
+    let answers: readonly (EntityAnswer | undefined)[];
+    let failure: SupplierFailure | undefined;
+    try {
+      answers = await this.parts.breaker.execute(async (signal) =>
+        requireAnswered(readEntities(await this.parts.transport.post(body, headers, signal), asked)),
+      );
+    } catch (error) {
+      failure =
+        error instanceof SupplierFailure ? error : new SupplierFailure('SUPPLIER_ERROR', String(error));
+      const partial = (failure.partial ?? new Map()) as ReadonlyMap<number, EntityAnswer>;
+      answers = asked.map((_, i) => partial.get(i));
+    }
+    return this.assemble(context, selection, asked, answers, failure);
+  }
+
+  /**
+   * Builds the `_entities` answer: each patient the supplier answered for is live; each other patient gets
+   * their cached copy (STALE, with its age) when one may be served, or null and SUPPLIER_UNAVAILABLE.
+   */
+  private async assemble(
+    context: GatewayContext,
+    selection: string,
+    asked: readonly string[],
+    answers: readonly (EntityAnswer | undefined)[],
+    failure: SupplierFailure | undefined,
+  ): Promise<GatewayGraphQLResponse> {
+    const supplier = this.parts.name;
+    const cacheable = (n: string) => context.patients.get(n) === 'UNRESTRICTED';
+    // Restricted patients are never cached, so never looked up either.
+    const unanswered = asked.filter((n, i) => answers[i] === undefined && cacheable(n));
+    const copies = new Map<string, CachedEntity>();
+    if (unanswered.length > 0) {
+      const recalled = await this.parts.cache.recall(supplier, selection, unanswered);
+      unanswered.forEach((n, i) => recalled[i] && copies.set(n, recalled[i]));
+    }
+    const entities: unknown[] = [];
+    const errors: GraphQLFormattedError[] = [];
+    const fresh: { nhsNumber: string; entity: unknown }[] = [];
+    const outcomes = asked.map((nhsNumber, i): EntityOutcome => {
+      const answer = answers[i];
+      if (answer !== undefined && answer.kind !== 'failed') {
+        entities.push(answer.kind === 'entity' ? answer.entity : null);
+        errors.push(...answer.errors.map((e) => atEntity(e, i)));
+        if (answer.kind === 'entity' && answer.errors.length === 0 && cacheable(nhsNumber)) {
+          fresh.push({ nhsNumber, entity: answer.entity });
+        }
+        return { nhsNumber, status: 'LIVE' };
+      }
+      const copy = copies.get(nhsNumber);
+      if (copy) {
+        entities.push(copy.entity);
+        return { nhsNumber, status: 'STALE', receivedAt: copy.receivedAt };
+      }
+      const reason = failure?.reason ?? 'SUPPLIER_ERROR';
+      entities.push(null);
+      errors.push({
+        message: `${supplier} sections are unavailable: ${FAILURE_REASONS[reason]}, and no usable cached copy exists`,
+        path: ['_entities', i],
+        extensions: { code: 'SUPPLIER_UNAVAILABLE', reason },
+      });
+      return { nhsNumber, status: 'UNAVAILABLE' };
+    });
+    this.parts.cache.remember(supplier, selection, fresh);
+    context.availability.record(supplier, this.parts.breaker.state, outcomes, failure?.reason);
+    return { data: { _entities: entities }, ...(errors.length > 0 ? { errors } : {}) };
+  }
+}

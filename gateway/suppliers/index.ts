@@ -1,0 +1,76 @@
+/**
+ * Supplier subgraphs as the gateway sees them: an HTTP transport, a circuit breaker with its probe, and the
+ * data source that serves live, stale or unavailable sections.
+ */
+import type { Clock } from '../../lib/clock.js';
+import { SupplierBreaker, type BreakerOptionsInput } from '../breakers/index.js';
+import type { EntityCache } from '../cache/index.js';
+import { readEntities, requireAnswered } from './classify.js';
+import { SupplierDataSource } from './data-source.js';
+import { IdentitySelection } from './identity.js';
+import { HttpTransport } from './transport.js';
+
+export { SupplierDataSource } from './data-source.js';
+export { readEntities, type EntityAnswer } from './classify.js';
+export { HttpTransport } from './transport.js';
+
+export interface SupplierSettings {
+  readonly name: string;
+  readonly url: string;
+  readonly breaker: BreakerOptionsInput;
+  readonly connections: number;
+  readonly maxResponseBytes: number;
+}
+
+export interface Supplier {
+  readonly name: string;
+  readonly url: string;
+  readonly breaker: SupplierBreaker;
+  readonly dataSource: SupplierDataSource;
+  close(): Promise<void>;
+}
+
+const PROBE_QUERY =
+  'query Probe($representations: [_Any!]!) { _entities(representations: $representations) { ... on Patient { nhsNumber } } }';
+
+export function createSupplier(
+  settings: SupplierSettings,
+  deps: { clock: Clock; cache: EntityCache },
+): Supplier {
+  const transport = new HttpTransport(settings.url, {
+    connections: settings.connections,
+    maxResponseBytes: settings.maxResponseBytes,
+  });
+  const probeNhsNumber = settings.breaker.probeNhsNumber ?? '9000000009';
+  const probeBody = JSON.stringify({
+    query: PROBE_QUERY,
+    variables: { representations: [{ __typename: 'Patient', nhsNumber: probeNhsNumber }] },
+  });
+  const breaker = new SupplierBreaker(settings.name, settings.breaker, {
+    clock: deps.clock,
+    // A lookup of one test patient: "no record" is a healthy answer; anything readEntities rejects is not.
+    probe: async (signal) =>
+      requireAnswered(
+        readEntities(await transport.post(probeBody, { 'x-request-id': 'breaker-probe' }, signal), [
+          probeNhsNumber,
+        ]),
+      ),
+  });
+  const dataSource = new SupplierDataSource({
+    name: settings.name,
+    breaker,
+    transport,
+    cache: deps.cache,
+    identity: new IdentitySelection(),
+  });
+  return {
+    name: settings.name,
+    url: settings.url,
+    breaker,
+    dataSource,
+    close: async () => {
+      breaker.shutdown();
+      await transport.close();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { Pool } from 'undici';
+import { SupplierFailure } from '../breakers/index.js';
+
+export interface TransportOptions {
+  /** Most sockets open to the supplier at once (requests beyond this queue in the pool). */
+  readonly connections: number;
+  /** A response body larger than this is refused as malformed, so a hostile supplier cannot exhaust memory. */
+  readonly maxResponseBytes: number;
+}
+
+export interface SupplierResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * HTTP to one supplier over a keep-alive connection pool (undici). Every failure becomes a SupplierFailure:
+ * CONNECTION_FAILED when no answer arrived, MALFORMED_RESPONSE when the body was cut short or too large.
+ * An aborted call rejects with the abort reason (the timeout's failure).
+ */
+export class HttpTransport {
+  private readonly pool: Pool;
+  private readonly path: string;
+
+  constructor(
+    readonly url: string,
+    private readonly options: TransportOptions,
+  ) {
+    const parsed = new URL(url);
+    this.path = `${parsed.pathname}${parsed.search}`;
+    this.pool = new Pool(parsed.origin, {
+      connections: options.connections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: 2_000 },
+    });
+  }
+
+  async post(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<SupplierResponse> {
+    let response;
+    try {
+      response = await this.pool.request({
+        method: 'POST',
+        path: this.path,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body,
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const code = (error as { code?: string }).code ?? (error as Error).name;
+      throw new SupplierFailure('CONNECTION_FAILED', code);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > this.options.maxResponseBytes) {
+          response.body.destroy();
+          throw new SupplierFailure(
+            'MALFORMED_RESPONSE',
+            `response larger than ${this.options.maxResponseBytes} bytes`,
+          );
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (error instanceof SupplierFailure) throw error;
+      throw new SupplierFailure(
+        'MALFORMED_RESPONSE',
+        `response cut short (${(error as { code?: string }).code ?? 'closed'})`,
+      );
+    }
+    return { status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+}

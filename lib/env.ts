@@ -1,0 +1,61 @@
+/**
+ * Reading settings from the environment once, at start-up. Every part (gateway, each supplier) declares
+ * its settings as a zod schema; a bad value stops the process with a message that names the variable and
+ * quotes what it was given, so an operator can fix it without reading code.
+ */
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `source` with `schema`; throws a ConfigError listing every bad variable with its value. */
+export function parseSettings<S extends z.ZodType>(schema: S, source: Record<string, unknown>): z.output<S> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const given = issue.path.reduce<unknown>(
+        (at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key],
+        source,
+      );
+      return `${name}: ${issue.message}, got ${given === undefined ? 'nothing' : JSON.stringify(given)}`;
+    }),
+  );
+}
+
+/** An env var holding a TCP port (0 lets the system choose a free one). */
+export const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(65535)
+    .default(fallback);
+
+/** An env var holding a whole number of milliseconds (or any count) within bounds. */
+export const integer = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min)
+    .max(max)
+    .default(fallback);
+
+export const onOff = (fallback: 'on' | 'off') =>
+  z
+    .enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' })
+    .default(fallback)
+    .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+export const host = (fallback: string) => z.string().min(1, 'must not be empty').default(fallback);
+
+export const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL');

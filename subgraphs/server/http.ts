@@ -1,0 +1,191 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { execute, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import { effectiveMode, NO_FAULT, parseFaultSettings, type FaultSettings } from './faults.js';
+
+const MAX_BODY_BYTES = 1_048_576;
+
+/** Counters an operator or a test reads from GET /__stats. */
+export interface SubgraphStats {
+  requests: number;
+  backendLookups: number;
+  recordsLooked: number;
+}
+
+export interface SubgraphServerOptions<TContext> {
+  readonly name: string;
+  readonly schema: GraphQLSchema;
+  readonly host: string;
+  readonly port: number;
+  /** Exposes PUT/GET /__faults and GET /__stats. Never on in production. */
+  readonly faultsEnabled: boolean;
+  readonly logger: Logger;
+  readonly stats: SubgraphStats;
+  /** Called once per GraphQL request; per-request DataLoaders live in what it returns. */
+  createContext(faults: FaultSettings): TContext;
+}
+
+export interface RunningSubgraph {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+type Parsed = { document: DocumentNode } | { errors: readonly GraphQLError[] };
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, 'request body too large'));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startSubgraphServer<TContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<RunningSubgraph> {
+  const { schema, stats, logger } = options;
+  const documents = new LRUCache<string, Parsed>({ max: 1000 });
+  let faults = NO_FAULT;
+  const hanging = new Set<ServerResponse>();
+
+  const prepare = (query: string): Parsed => {
+    let parsed = documents.get(query);
+    if (!parsed) {
+      try {
+        const document = parse(query);
+        const errors = validate(schema, document);
+        parsed = errors.length > 0 ? { errors } : { document };
+      } catch (error) {
+        parsed = { errors: [error as GraphQLError] };
+      }
+      documents.set(query, parsed);
+    }
+    return parsed;
+  };
+
+  const graphql = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    stats.requests++;
+    const body = JSON.parse(await readBody(req)) as {
+      query?: unknown;
+      variables?: unknown;
+      operationName?: unknown;
+    };
+    if (typeof body.query !== 'string') throw new HttpError(400, 'body.query must be a string');
+    const mode = effectiveMode(faults, Date.now());
+    if (mode === 'hang') {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    if (mode === 'slow') await sleep(faults.latencyMs);
+    if (mode === 'http-500')
+      return send(res, 500, JSON.stringify({ errors: [{ message: 'Internal Server Error' }] }));
+    if (mode === 'graphql-error') {
+      const failure = { message: 'record store unavailable', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      return send(res, 200, JSON.stringify({ data: null, errors: [failure] }));
+    }
+    if (mode === 'malformed') return send(res, 200, '<html><body>502 Bad Gateway</body></html>');
+    const parsed = prepare(body.query);
+    if ('errors' in parsed) return send(res, 400, JSON.stringify({ errors: parsed.errors }));
+    const result = await execute({
+      schema,
+      document: parsed.document,
+      variableValues: body.variables as Record<string, unknown> | undefined,
+      operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
+      contextValue: options.createContext(faults),
+    });
+    const text = JSON.stringify(result);
+    if (mode === 'truncated') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.write(text.slice(0, Math.floor(text.length / 2)));
+      res.destroy();
+      return;
+    }
+    send(res, 200, text);
+  };
+
+  const admin = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    if (path === '/__stats' && req.method === 'GET') return send(res, 200, JSON.stringify(stats));
+    if (path === '/__faults' && req.method === 'GET') return send(res, 200, JSON.stringify(faults));
+    if (path === '/__faults' && req.method === 'PUT') {
+      const settings = parseFaultSettings(JSON.parse(await readBody(req)));
+      if (typeof settings === 'string') throw new HttpError(400, settings);
+      faults = settings;
+      if (effectiveMode(faults, Date.now()) !== 'hang') for (const r of hanging) r.destroy();
+      logger.warn({ faults }, 'fault settings changed');
+      return send(res, 200, JSON.stringify(faults));
+    }
+    throw new HttpError(404, `no route ${req.method} ${path}`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const handle =
+      path === '/graphql' && req.method === 'POST'
+        ? graphql(req, res)
+        : path === '/healthz'
+          ? Promise.resolve(send(res, 200, JSON.stringify({ status: 'ok', service: options.name })))
+          : options.faultsEnabled && path.startsWith('/__')
+            ? admin(req, res, path)
+            : Promise.reject(new HttpError(404, `no route ${req.method} ${path}`));
+    handle.catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : error instanceof SyntaxError ? 400 : 500;
+      if (status === 500) logger.error({ err: error }, 'request failed');
+      if (!res.headersSent && !res.destroyed) {
+        send(
+          res,
+          status,
+          JSON.stringify({
+            errors: [{ message: status === 500 ? 'Internal Server Error' : (error as Error).message }],
+          }),
+        );
+      }
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host}:${port}/graphql`;
+  logger.info({ url, faults: options.faultsEnabled }, 'listening');
+  return {
+    url,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const r of hanging) r.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
