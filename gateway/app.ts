@@ -9,7 +9,7 @@ import { maskNhsNumber } from '../schema/nhs-number.js';
 import { loadSupergraph, PATIENT_INDEX } from '../schema/index.js';
 import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
 import { AvailabilityRecorder } from './availability/index.js';
-import { createCache, type GatewayCache } from './cache/index.js';
+import { createCache, type CacheObserver, type GatewayCache } from './cache/index.js';
 import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { createApolloServer, startClinicalEndpoint } from './http/index.js';
@@ -28,6 +28,8 @@ export interface RunningGateway {
 export interface GatewayDependencies {
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Told of every cache read and write (tests use it to know when a copy has been stored). */
+  readonly cacheObserver?: CacheObserver;
 }
 
 export async function startGateway(
@@ -35,7 +37,12 @@ export async function startGateway(
   deps: GatewayDependencies,
 ): Promise<RunningGateway> {
   const { clock, logger } = deps;
-  const cache = createCache(config.cache, { clock, logger, quarantinedSince: () => undefined });
+  const cache = createCache(config.cache, {
+    clock,
+    logger,
+    quarantinedSince: () => undefined,
+    ...(deps.cacheObserver ? { observer: deps.cacheObserver } : {}),
+  });
   const suppliers = config.suppliers.map((settings) =>
     createSupplier(settings, { clock, cache: cache.entities }),
   );

@@ -3,6 +3,7 @@
  * environment (docs/configuration.md), starts, and stops cleanly on SIGINT/SIGTERM.
  */
 import { systemClock } from '../lib/clock.js';
+import { announceListening } from '../lib/launch.js';
 import { createLogger } from '../lib/logger.js';
 import { startGateway, type RunningGateway } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
@@ -13,6 +14,7 @@ let running: RunningGateway | undefined;
 async function main(): Promise<void> {
   const config = loadConfig();
   running = await startGateway(config, { clock: systemClock, logger });
+  announceListening({ service: 'gateway', url: running.url });
 }
 
 const stop = (signal: string) => {

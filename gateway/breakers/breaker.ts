@@ -46,7 +46,7 @@ const percentile = (values: Record<number, number>, p: number) => Math.max(0, Ma
  */
 export class SupplierBreaker {
   readonly options: BreakerOptions;
-  private readonly circuit: ProbeGuardedCircuit;
+  private circuit: ProbeGuardedCircuit;
   private readonly listeners = new Set<(t: Transition) => void>();
   private isolated = false;
   private current: BreakerState = 'CLOSED';
@@ -60,9 +60,15 @@ export class SupplierBreaker {
   ) {
     this.options = breakerOptions(supplier, options);
     this.enteredAt = deps.clock.now();
+    this.circuit = this.buildCircuit();
+  }
+
+  /** A fresh opossum circuit (empty rolling window, CLOSED) wired to this breaker's listeners. */
+  private buildCircuit(): ProbeGuardedCircuit {
+    const deps = this.deps;
     const isFailure = deps.isFailure ?? ((e: unknown) => !(e instanceof SupplierFailure) || e.counts);
-    this.circuit = new ProbeGuardedCircuit({
-      name: supplier,
+    const circuit = new ProbeGuardedCircuit({
+      name: this.supplier,
       timeout: false, // our own timeout aborts the request; opossum's would only stop waiting for it
       resetTimeout: this.options.resetTimeoutMs,
       rollingCountTimeout: this.options.rollingWindowMs,
@@ -72,17 +78,18 @@ export class SupplierBreaker {
       errorFilter: (error: unknown) => !isFailure(error),
       enableSnapshots: false,
     });
-    this.circuit.on('failure', (error: Error) => {
+    circuit.on('failure', (error: Error) => {
       const reason = error instanceof SupplierFailure ? error.reason : 'SUPPLIER_ERROR';
-      this.lastFailure = { reason, detail: error.message, at: this.deps.clock.now() };
+      this.lastFailure = { reason, detail: error.message, at: deps.clock.now() };
     });
-    this.circuit.on('open', () => this.settle('failure rate over threshold'));
-    this.circuit.on('close', () => this.settle('probe succeeded'));
-    this.circuit.on('halfOpen', () => {
+    circuit.on('open', () => this.settle('failure rate over threshold'));
+    circuit.on('close', () => this.settle('probe succeeded'));
+    circuit.on('halfOpen', () => {
       this.settle(`open for ${this.options.resetTimeoutMs} ms; probing`);
       if (this.options.halfOpenProbe === 'synthetic' && deps.probe && !this.isolated)
         this.sendProbe(deps.probe);
     });
+    return circuit;
   }
 
   get state(): BreakerState {
@@ -131,10 +138,14 @@ export class SupplierBreaker {
     this.settle(cause);
   }
 
-  /** Forces the breaker closed (and its isolation off): traffic flows again at once. */
+  /**
+   * Starts the breaker afresh: closed, not isolated, with an empty rolling window (failures from before the
+   * reset must not re-open it). Calls still in flight finish, but their outcomes no longer count.
+   */
   reset(cause: string): void {
     this.isolated = false;
-    this.circuit.force('close');
+    this.circuit.shutdown();
+    this.circuit = this.buildCircuit();
     this.settle(cause);
   }
 

@@ -17,12 +17,11 @@ type Action = (
  * opossum closes a half-open breaker on *any* success and re-opens it on any failure, including a late
  * answer to a call that started before the breaker opened. Here each call carries the epoch it started in
  * (the epoch moves on every transition); in half-open, a success or failure from an earlier epoch is
- * counted in the statistics but does not change the state. `force` lets operators reset regardless.
+ * counted in the statistics but does not change the state.
  */
 export class ProbeGuardedCircuit extends CircuitBreaker<Parameters<Action>, Tagged<unknown>> {
   epoch = 0;
   private decidedByProbe = false;
-  private forced = false;
 
   constructor(options: CircuitBreaker.Options) {
     const action: Action = (call, startedIn) => call(startedIn);
@@ -41,23 +40,12 @@ export class ProbeGuardedCircuit extends CircuitBreaker<Parameters<Action>, Tagg
   }
 
   override close(): void {
-    if (this.halfOpen && !this.decidedByProbe && !this.forced) return;
+    if (this.halfOpen && !this.decidedByProbe) return;
     super.close();
   }
 
   override open(): void {
-    if (this.halfOpen && !this.decidedByProbe && !this.forced) return;
+    if (this.halfOpen && !this.decidedByProbe) return;
     super.open();
-  }
-
-  /** An operator's decision: applies whatever state the breaker is in. */
-  force(transition: 'open' | 'close'): void {
-    this.forced = true;
-    try {
-      if (transition === 'open') this.open();
-      else this.close();
-    } finally {
-      this.forced = false;
-    }
   }
 }

@@ -44,7 +44,8 @@ export function breakerOptions(supplier: string, input: BreakerOptionsInput = {}
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const key = String(issue.path[0]);
-    return `${key} ${issue.message.toLowerCase()}, got ${JSON.stringify((input as Record<string, unknown>)[key])}`;
+    const message = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+    return `${key}: ${message}, got ${JSON.stringify((input as Record<string, unknown>)[key])}`;
   });
   throw new RangeError(`breaker options for supplier "${supplier}": ${problems.join('; ')}`);
 }

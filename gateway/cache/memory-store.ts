@@ -37,6 +37,11 @@ export class MemoryStore implements CacheStore {
     return Promise.resolve(deleted);
   }
 
+  /** The keys held, for diagnostics and tests. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
   get size(): number {
     return this.entries.size;
   }

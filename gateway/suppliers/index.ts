@@ -11,7 +11,7 @@ import { IdentitySelection } from './identity.js';
 import { HttpTransport } from './transport.js';
 
 export { SupplierDataSource } from './data-source.js';
-export { readEntities, type EntityAnswer } from './classify.js';
+export { readEntities, requireAnswered, type EntityAnswer } from './classify.js';
 export { HttpTransport } from './transport.js';
 
 export interface SupplierSettings {

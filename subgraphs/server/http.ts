@@ -10,6 +10,8 @@ const MAX_BODY_BYTES = 1_048_576;
 /** Counters an operator or a test reads from GET /__stats. */
 export interface SubgraphStats {
   requests: number;
+  /** Requests held open right now by the `hang` fault (drops as callers give up and close them). */
+  hanging: number;
   backendLookups: number;
   recordsLooked: number;
 }
@@ -101,7 +103,11 @@ export async function startSubgraphServer<TContext>(
     const mode = effectiveMode(faults, Date.now());
     if (mode === 'hang') {
       hanging.add(res);
-      res.on('close', () => hanging.delete(res));
+      stats.hanging = hanging.size;
+      res.on('close', () => {
+        hanging.delete(res);
+        stats.hanging = hanging.size;
+      });
       return;
     }
     if (mode === 'slow') await sleep(faults.latencyMs);

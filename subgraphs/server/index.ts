@@ -3,6 +3,7 @@
  * injection, and the batched record lookup. Each supplier folder (gp, hospital) only adds its resolvers.
  */
 import { GraphQLError } from 'graphql';
+import { announceListening } from '../../lib/launch.js';
 import { createLogger } from '../../lib/logger.js';
 import { buildSubgraph } from '../../schema/index.js';
 import { parseNhsNumber } from '../../schema/nhs-number.js';
@@ -70,7 +71,7 @@ export async function startSupplier<TRecord>(
   }
   const numbers = population.patients.map((p) => p.demographics.nhsNumber);
   const neighbour = (n: string) => numbers[(numbers.indexOf(n) + 1) % numbers.length]!;
-  const stats: SubgraphStats = { requests: 0, backendLookups: 0, recordsLooked: 0 };
+  const stats: SubgraphStats = { requests: 0, hanging: 0, backendLookups: 0, recordsLooked: 0 };
   const backend = inMemoryBackend({ records, latencyMs: settings.latencyMs, stats });
   return startSubgraphServer<SupplierContext<TRecord>>({
     name: definition.name,
@@ -97,7 +98,10 @@ export function runSupplierProcess<TRecord>(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   startSupplier(definition, settings()).then(
-    (r) => (running = r),
+    (r) => {
+      running = r;
+      announceListening({ service: definition.name, url: r.url });
+    },
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);
       process.exit(1);

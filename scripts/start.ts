@@ -1,0 +1,69 @@
+/**
+ * `npm start`: the reference GP and hospital suppliers and the gateway, each its own process, on their
+ * documented ports (override with GP_PORT, HOSPITAL_PORT, GATEWAY_PORT). Ctrl+C stops all three. A supplier
+ * may be stopped on its own (kill its pid) to see the degraded view; the gateway keeps serving.
+ */
+import { launch, type Launched } from '../lib/launch.js';
+import { formatNhsNumber } from '../schema/nhs-number.js';
+import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
+
+const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+const started: Launched[] = [];
+let stopping = false;
+
+async function main(): Promise<void> {
+  const gp = await launch({ entry: 'subgraphs/gp/main.ts', env });
+  started.push(gp);
+  const hospital = await launch({ entry: 'subgraphs/hospital/main.ts', env });
+  started.push(hospital);
+  const gateway = await launch({
+    entry: 'gateway/main.ts',
+    env: { ...env, GP_URL: gp.ready.url, HOSPITAL_URL: hospital.ready.url },
+  });
+  started.push(gateway);
+  for (const [name, p] of [
+    ['GP supplier', gp],
+    ['hospital supplier', hospital],
+  ] as const) {
+    p.child.once('exit', (code, signal) => {
+      if (!stopping)
+        console.log(`\n${name} (pid ${p.pid}) stopped (${signal ?? code}); the gateway keeps answering.`);
+    });
+  }
+  gateway.child.once('exit', (code) => {
+    if (stopping) return;
+    console.error(`gateway exited (code ${code}); stopping.`);
+    void shutdown(1);
+  });
+  const fixtures = generatePopulation({ ...DEFAULT_POPULATION }).fixtures;
+  const query = `{ patient(nhsNumber: \\"${formatNhsNumber(fixtures.sample)}\\") { demographics { givenName familyName birthDate } medications { medication { display } status } allergies { code { display } } encounters { class admittedAt reason { display } } } }`;
+  console.log(`
+Patient record availability gateway is running.
+
+  Clinical GraphQL endpoint  ${gateway.ready.url}
+  GP supplier                ${gp.ready.url}  (pid ${gp.pid})
+  Hospital supplier          ${hospital.ready.url}  (pid ${hospital.pid})
+
+Sample patient (synthetic, NHS number ${formatNhsNumber(fixtures.sample)}):
+
+  curl -s ${gateway.ready.url} -H 'content-type: application/json' \\
+    -d '{"query":"${query}"}'
+
+See the degraded view: query once, then \`kill ${gp.pid}\` (the GP supplier) and query again.
+Other test patients: restricted ${fixtures.restricted}, deceased ${fixtures.deceased}, no hospital history ${fixtures.noHospitalHistory}, unknown ${fixtures.unknown}.
+Ctrl+C stops everything.
+`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  stopping = true;
+  await Promise.all(started.map((p) => p.stop()));
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  await shutdown(1);
+});

@@ -1,0 +1,36 @@
+import type { Clock } from '../../lib/clock.js';
+
+/** A clock that only moves when told to. Timers fire, in order, as `tick` passes them. */
+export class FakeClock implements Clock {
+  private timers: { at: number; callback: () => void; id: number }[] = [];
+  private nextId = 1;
+
+  constructor(private current = Date.parse('2026-11-21T09:00:00Z')) {}
+
+  now = (): number => this.current;
+
+  setTimeout = (callback: () => void, ms: number): unknown => {
+    const id = this.nextId++;
+    this.timers.push({ at: this.current + ms, callback, id });
+    return id;
+  };
+
+  clearTimeout = (handle: unknown): void => {
+    this.timers = this.timers.filter((t) => t.id !== handle);
+  };
+
+  tick(ms: number): void {
+    const until = this.current + ms;
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.current = due.at;
+      due.callback();
+    }
+    this.current = until;
+  }
+}
+
+/** Lets scheduled work (setImmediate, resolved promises) run. */
+export const flush = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));

@@ -1,0 +1,86 @@
+import type { Clock } from '../../lib/clock.js';
+import { systemClock } from '../../lib/clock.js';
+import { createLogger } from '../../lib/logger.js';
+import { startGateway, type RunningGateway } from '../../gateway/app.js';
+import { loadConfig } from '../../gateway/config/index.js';
+import type { CacheObserver } from '../../gateway/cache/index.js';
+import type { TestSupplier } from './suppliers.js';
+
+/** 32 bytes as hex: a fixed cache key so a restarted gateway can read what the last one wrote. */
+export const TEST_CACHE_KEY = 'a1'.repeat(32);
+
+/**
+ * A gateway in this process (so a test can hand it a clock), talking over real HTTP to real supplier
+ * processes. `env` takes the same variables as production (docs/configuration.md).
+ */
+export async function startTestGateway(
+  suppliers: { gp: TestSupplier; hospital: TestSupplier },
+  env: Record<string, string> = {},
+  deps: { clock?: Clock; cacheObserver?: CacheObserver } = {},
+): Promise<RunningGateway> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    GATEWAY_PORT: '0',
+    GP_URL: suppliers.gp.url,
+    HOSPITAL_URL: suppliers.hospital.url,
+    CACHE_ENCRYPTION_KEY: TEST_CACHE_KEY,
+    CACHE_REFRESH_INTERVAL_MS: '0',
+    ...env,
+  });
+  return startGateway(config, {
+    clock: deps.clock ?? systemClock,
+    logger: createLogger('gateway', { level: 'silent' }),
+    ...(deps.cacheObserver ? { cacheObserver: deps.cacheObserver } : {}),
+  });
+}
+
+/** A clock that runs in real time but can be moved forward, for time-based rules across real processes. */
+export class ShiftedClock implements Clock {
+  offsetMs = 0;
+  now = () => Date.now() + this.offsetMs;
+  setTimeout = (callback: () => void, ms: number) => systemClock.setTimeout(callback, ms);
+  clearTimeout = (handle: unknown) => systemClock.clearTimeout(handle);
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+export interface GraphQLResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+    extensions?: Record<string, unknown>;
+  };
+}
+
+export async function graphql(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResult> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as GraphQLResult['body'],
+  };
+}
+
+/** Polls `check` until it returns true (or throws after `timeoutMs`): for states reached by real processes. */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

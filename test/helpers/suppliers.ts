@@ -1,0 +1,65 @@
+import { launch, type Launched } from '../../lib/launch.js';
+import type { FaultSettings } from '../../subgraphs/server/faults.js';
+import type { SubgraphStats } from '../../subgraphs/server/http.js';
+
+/** A real supplier subgraph process with fault injection on, started for a test. */
+export interface TestSupplier {
+  readonly name: 'gp' | 'hospital';
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  faults(settings: Partial<FaultSettings>): Promise<void>;
+  stats(): Promise<SubgraphStats>;
+  /** Stops the process abruptly (SIGKILL), as a crashed or unplugged supplier. */
+  kill(): Promise<void>;
+  /** Starts the supplier again on the same port. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ENTRY = { gp: 'subgraphs/gp/main.ts', hospital: 'subgraphs/hospital/main.ts' } as const;
+
+export async function startSupplier(
+  name: 'gp' | 'hospital',
+  env: Record<string, string> = {},
+): Promise<TestSupplier> {
+  const prefix = name.toUpperCase();
+  const start = (port: number) =>
+    launch({
+      entry: ENTRY[name],
+      output: 'ignore',
+      env: { LOG_LEVEL: 'silent', SUPPLIER_FAULTS: 'on', [`${prefix}_PORT`]: String(port), ...env },
+    });
+  let running: Launched | undefined = await start(0);
+  const url = running.ready.url;
+  const port = Number(new URL(url).port);
+  const admin = (path: string) => url.replace('/graphql', path);
+  const supplier: TestSupplier = {
+    name,
+    url,
+    port,
+    get pid() {
+      return running?.pid ?? -1;
+    },
+    async faults(settings) {
+      const response = await fetch(admin('/__faults'), { method: 'PUT', body: JSON.stringify(settings) });
+      if (!response.ok) throw new Error(`fault settings refused: ${await response.text()}`);
+    },
+    async stats() {
+      return (await (await fetch(admin('/__stats'))).json()) as SubgraphStats;
+    },
+    async kill() {
+      await running?.stop('SIGKILL');
+      running = undefined;
+    },
+    async restart() {
+      await running?.stop();
+      running = await start(port);
+    },
+    async stop() {
+      await running?.stop();
+      running = undefined;
+    },
+  };
+  return supplier;
+}

@@ -1,0 +1,163 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningGateway } from '../../gateway/app.js';
+import { cacheSecrets, keyedHash } from '../../gateway/cache/index.js';
+import { eventually, ShiftedClock, startTestGateway, TEST_CACHE_KEY } from '../helpers/gateway.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/redis.js';
+import {
+  availabilityOf,
+  fixtures,
+  nextPatient,
+  patientOf,
+  population,
+  record,
+  warm,
+  WriteCounter,
+} from '../helpers/scenario.js';
+import { startSupplier, type TestSupplier } from '../helpers/suppliers.js';
+
+const HOUR = 3_600_000;
+const tagOf = (n: string) => keyedHash(cacheSecrets(TEST_CACHE_KEY).keyHashKey, n);
+
+describe('stale-if-error cache governance, with a real Redis', () => {
+  let gp: TestSupplier;
+  let hospital: TestSupplier;
+  let redis: PrivateRedis;
+  let inspect: Redis;
+  let gateway: RunningGateway;
+  const writes = new WriteCounter();
+  const clock = new ShiftedClock();
+  const env = () => ({ REDIS_URL: redis.url, BREAKER_TIMEOUT_MS: '400', CACHE_MAX_STALENESS_HOURS: '72' });
+  const redisUp = (g: RunningGateway) =>
+    g.cache.health().some((t) => t.tier === 'redis' && t.status === 'up');
+  const keys = () => inspect.keys('*');
+
+  beforeAll(async () => {
+    [gp, hospital, redis] = await Promise.all([
+      startSupplier('gp'),
+      startSupplier('hospital'),
+      startPrivateRedis(),
+    ]);
+    inspect = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    gateway = await startTestGateway({ gp, hospital }, env(), { clock, cacheObserver: writes });
+    await eventually(() => redisUp(gateway), 5_000, 'redis');
+  });
+  afterAll(async () => {
+    inspect?.disconnect();
+    await gateway?.close();
+    await Promise.all([gp?.stop(), hospital?.stop(), redis?.stop()]);
+  });
+  beforeEach(async () => {
+    if (gp.pid < 0) await gp.restart();
+    for (const s of gateway.suppliers) s.breaker.reset('test set-up');
+    clock.offsetMs = 0;
+  });
+
+  it('stores no NHS number and no plaintext record in Redis', async () => {
+    const n = nextPatient();
+    await warm(gateway, writes, n);
+    const all = await keys();
+    expect(all.length).toBeGreaterThan(0);
+    const numbers = population.patients.map((p) => p.demographics.nhsNumber);
+    for (const key of all) expect(numbers.some((x) => key.includes(x))).toBe(false);
+    expect(all.filter((k) => k.includes(tagOf(n)))).toHaveLength(2);
+    const name = population.byNhsNumber.get(n)!.gp!.medications[0]?.medication.display ?? 'Paracetamol';
+    for (const key of all) expect((await inspect.getBuffer(key))!.toString('latin1')).not.toContain(name);
+    const ttl = await inspect.pttl(all[0]!);
+    expect(ttl).toBeGreaterThan(71 * HOUR);
+    expect(ttl).toBeLessThanOrEqual(72 * HOUR);
+  });
+
+  it('never caches a restricted patient, so never shows them stale', async () => {
+    const live = await record(gateway, fixtures.restricted);
+    expect(availabilityOf(live).gp?.status).toBe('LIVE');
+    const normal = nextPatient();
+    await warm(gateway, writes, normal); // proves writes were happening meanwhile
+    expect((await keys()).some((k) => k.includes(tagOf(fixtures.restricted)))).toBe(false);
+    await gp.kill();
+    const degraded = await record(gateway, fixtures.restricted);
+    expect(patientOf(degraded)!.medications).toBeNull();
+    expect(availabilityOf(degraded).gp?.status).toBe('UNAVAILABLE');
+  });
+
+  it('stops serving a copy once it is older than the maximum staleness', async () => {
+    const n = nextPatient();
+    await warm(gateway, writes, n);
+    await gp.kill();
+    clock.advance(71 * HOUR);
+    expect(availabilityOf(await record(gateway, n)).gp?.status).toBe('STALE');
+    clock.advance(2 * HOUR);
+    const expired = await record(gateway, n);
+    expect(availabilityOf(expired).gp?.status).toBe('UNAVAILABLE');
+    expect(patientOf(expired)!.medications).toBeNull();
+  });
+
+  it('purges by patient and by supplier, from memory and Redis', async () => {
+    const a = nextPatient();
+    const b = nextPatient();
+    await warm(gateway, writes, a);
+    await warm(gateway, writes, b);
+    expect(await gateway.cache.entities.purge({ nhsNumber: a })).toBe(2);
+    expect((await keys()).some((k) => k.includes(tagOf(a)))).toBe(false);
+    await gateway.cache.entities.purge({ supplier: 'gp' });
+    expect((await keys()).some((k) => k.startsWith('prag:v1:gp:'))).toBe(false);
+    await gp.kill();
+    expect(availabilityOf(await record(gateway, b)).gp?.status).toBe('UNAVAILABLE');
+    expect(availabilityOf(await record(gateway, b)).hospital?.status).toBe('LIVE');
+  });
+
+  it('keeps live answers live and fast while Redis is slow, then while it is gone, and still serves stale from memory', async () => {
+    const n = nextPatient();
+    await warm(gateway, writes, n);
+    void inspect.call('DEBUG', 'SLEEP', '2').catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    let started = Date.now();
+    const duringSlow = await record(gateway, nextPatient());
+    expect(availabilityOf(duringSlow).gp?.status).toBe('LIVE');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await redis.kill();
+    await eventually(() => !redisUp(gateway), 5_000, 'gateway to notice Redis is gone');
+    started = Date.now();
+    const live = await record(gateway, nextPatient());
+    expect(availabilityOf(live)).toMatchObject({ gp: { status: 'LIVE' }, hospital: { status: 'LIVE' } });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await gp.kill();
+    expect(availabilityOf(await record(gateway, n)).gp?.status).toBe('STALE');
+    expect(gateway.cache.health()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ tier: 'memory', status: 'up' }),
+        expect.objectContaining({ tier: 'redis', status: expect.not.stringMatching('up') }),
+      ]),
+    );
+    await redis.restart();
+    await eventually(() => redisUp(gateway), 10_000, 'gateway to reconnect to Redis');
+  });
+
+  it('serves stale copies after a gateway restart, from a warm Redis', async () => {
+    const n = nextPatient();
+    const live = await warm(gateway, writes, n);
+    await gateway.close();
+    await gp.kill();
+    gateway = await startTestGateway({ gp, hospital }, env(), { clock, cacheObserver: writes });
+    await eventually(() => redisUp(gateway), 5_000, 'redis after restart');
+    const degraded = await record(gateway, n);
+    expect(availabilityOf(degraded).gp?.status).toBe('STALE');
+    expect(patientOf(degraded)!.medications).toEqual(patientOf(live)!.medications);
+  });
+
+  it('cannot read copies written under another encryption key', async () => {
+    const n = nextPatient();
+    await warm(gateway, writes, n);
+    await gp.kill();
+    const other = await startTestGateway(
+      { gp, hospital },
+      { ...env(), CACHE_ENCRYPTION_KEY: 'b2'.repeat(32) },
+    );
+    try {
+      await eventually(() => redisUp(other), 5_000, 'redis');
+      expect(availabilityOf(await record(other, n)).gp?.status).toBe('UNAVAILABLE');
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningGateway } from '../../gateway/app.js';
+import { generatePopulation } from '../../subgraphs/synthetic/index.js';
+import { graphql, startTestGateway } from '../helpers/gateway.js';
+import { startSupplier, type TestSupplier } from '../helpers/suppliers.js';
+
+const population = generatePopulation();
+const { fixtures } = population;
+
+const FULL_RECORD = `query Record($n: String!) {
+  patient(nhsNumber: $n) {
+    nhsNumber
+    demographics { givenName familyName birthDate deceasedDate address { postcode } telecom registeredPracticeOds securityLabel }
+    registeredPractice { odsCode name }
+    medications { medication { code display } status startDate }
+    allergies { code { display } status }
+    problems { code { code } }
+    immunisations { vaccine { display } }
+    consultations { date }
+    investigations { test { display } value }
+    referrals { specialty }
+    trust { odsCode }
+    encounters { class admittedAt reason { display } }
+    dischargeSummaries { encounterId }
+    labResults { test { display } value unit abnormal }
+    procedures { code { code } }
+    outpatientAppointments { status }
+  }
+}`;
+
+describe('federated patient record over real supplier processes', () => {
+  let gp: TestSupplier;
+  let hospital: TestSupplier;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    [gp, hospital] = await Promise.all([startSupplier('gp'), startSupplier('hospital')]);
+    gateway = await startTestGateway({ gp, hospital });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await Promise.all([gp?.stop(), hospital?.stop()]);
+  });
+
+  it('answers a whole record from both suppliers, matching what each supplier holds', async () => {
+    const { status, body } = await graphql(gateway.url, FULL_RECORD, { n: fixtures.sample });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const patient = body.data!.patient as Record<string, unknown[]> & {
+      demographics: Record<string, unknown>;
+    };
+    const truth = population.byNhsNumber.get(fixtures.sample)!;
+    expect(patient.demographics.familyName).toBe(truth.demographics.familyName);
+    expect(patient.medications).toEqual(
+      truth.gp!.medications.map((m) => ({
+        medication: { code: m.medication.code, display: m.medication.display },
+        status: m.status,
+        startDate: m.startDate,
+      })),
+    );
+    expect(patient.encounters).toHaveLength(truth.hospital.encounters.length);
+    expect(patient.labResults).toHaveLength(truth.hospital.labResults.length);
+    expect(body.extensions?.availability).toEqual({
+      gp: { status: 'LIVE', breaker: 'CLOSED' },
+      hospital: { status: 'LIVE', breaker: 'CLOSED' },
+    });
+  });
+
+  it('accepts the NHS number as clinicians write it, with spaces', async () => {
+    const spaced = `${fixtures.sample.slice(0, 3)} ${fixtures.sample.slice(3, 6)} ${fixtures.sample.slice(6)}`;
+    const { body } = await graphql(gateway.url, '{ patient(nhsNumber: "' + spaced + '") { nhsNumber } }');
+    expect(body.data).toEqual({ patient: { nhsNumber: fixtures.sample } });
+  });
+
+  it('rejects an invalid NHS number with INVALID_NHS_NUMBER, without calling any supplier', async () => {
+    const before = await gp.stats();
+    const { status, body } = await graphql(
+      gateway.url,
+      '{ patient(nhsNumber: "9876544321") { nhsNumber medications { id } } }',
+    );
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ patient: null });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'INVALID_NHS_NUMBER',
+      problem: 'CHECK_DIGIT_MISMATCH',
+    });
+    expect((await gp.stats()).requests).toBe(before.requests);
+  });
+
+  it('answers an unknown patient with null and PATIENT_NOT_FOUND', async () => {
+    const { body } = await graphql(gateway.url, FULL_RECORD, { n: fixtures.unknown });
+    expect(body.data).toEqual({ patient: null });
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['PATIENT_NOT_FOUND']);
+  });
+
+  it('tells "not registered with this GP system" apart from "GP supplier down"', async () => {
+    const { body } = await graphql(gateway.url, FULL_RECORD, { n: fixtures.registeredElsewhere });
+    const patient = body.data!.patient as Record<string, unknown>;
+    expect(patient.medications).toBeNull();
+    expect(patient.encounters).not.toBeNull();
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        path: ['patient'],
+        extensions: expect.objectContaining({ code: 'NO_RECORD_FOUND', serviceName: 'gp' }),
+      }),
+    ]);
+    expect(body.extensions?.availability).toMatchObject({ gp: { status: 'LIVE' } });
+  });
+
+  it('applies PDS restrictions to a restricted patient', async () => {
+    const { body } = await graphql(gateway.url, FULL_RECORD, { n: fixtures.restricted });
+    const demographics = (body.data!.patient as { demographics: Record<string, unknown> }).demographics;
+    expect(demographics).toMatchObject({
+      securityLabel: 'RESTRICTED',
+      address: null,
+      telecom: null,
+      registeredPracticeOds: null,
+    });
+    expect(demographics.familyName).toEqual(expect.any(String));
+  });
+
+  it('returns empty hospital sections for a patient the trust has never seen, and the deceased date', async () => {
+    const empty = await graphql(gateway.url, FULL_RECORD, { n: fixtures.noHospitalHistory });
+    expect((empty.body.data!.patient as Record<string, unknown>).encounters).toEqual([]);
+    const deceased = await graphql(gateway.url, FULL_RECORD, { n: fixtures.deceased });
+    expect(
+      (deceased.body.data!.patient as { demographics: { deceasedDate: string } }).demographics.deceasedDate,
+    ).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('asks each supplier once for a whole clinic list (one batched backend lookup)', async () => {
+    const numbers = population.patients.slice(10, 30).map((p) => p.demographics.nhsNumber);
+    const [gpBefore, hospitalBefore] = await Promise.all([gp.stats(), hospital.stats()]);
+    const { body } = await graphql(
+      gateway.url,
+      'query($ns: [String!]!) { patients(nhsNumbers: $ns) { nhsNumber medications { id } encounters { id } } }',
+      { ns: [...numbers, '123', fixtures.unknown] },
+    );
+    const list = body.data!.patients as ({ nhsNumber: string } | null)[];
+    expect(list.slice(0, 20).map((p) => p?.nhsNumber)).toEqual(numbers);
+    expect(list.slice(20)).toEqual([null, null]);
+    expect(body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['patients', 20], 'INVALID_NHS_NUMBER'],
+      [['patients', 21], 'PATIENT_NOT_FOUND'],
+    ]);
+    const [gpAfter, hospitalAfter] = await Promise.all([gp.stats(), hospital.stats()]);
+    expect(gpAfter.requests - gpBefore.requests).toBe(1);
+    expect(gpAfter.backendLookups - gpBefore.backendLookups).toBe(1);
+    expect(hospitalAfter.backendLookups - hospitalBefore.backendLookups).toBe(1);
+  });
+
+  it('refuses more NHS numbers than a request may carry', async () => {
+    const many = Array.from({ length: 51 }, () => fixtures.sample);
+    const { body } = await graphql(
+      gateway.url,
+      'query($ns: [String!]!) { patients(nhsNumbers: $ns) { nhsNumber } }',
+      { ns: many },
+    );
+    expect(body.errors?.[0]?.extensions?.code).toBe('INVALID_PARAMETER');
+  });
+
+  it('follows GraphQL-over-HTTP for malformed requests', async () => {
+    const post = (body: string, type = 'application/json') =>
+      fetch(gateway.url, { method: 'POST', headers: { 'content-type': type }, body });
+    const parse = await post('{"query":"{ patient(nhsNumber: "}');
+    expect(parse.status).toBe(400);
+    expect(
+      ((await parse.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe('GRAPHQL_PARSE_FAILED');
+    const invalid = await post('{"query":"{ patient(nhsNumber: \\"9434765919\\") { shoeSize } }"}');
+    expect(invalid.status).toBe(400);
+    const notJson = await post('{"query": ');
+    expect(notJson.status).toBe(400);
+    expect(
+      ((await notJson.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe('BAD_REQUEST');
+    const huge = await post(JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(70_000) }));
+    expect(huge.status).toBe(413);
+    const elsewhere = await fetch(gateway.url.replace('/graphql', '/admin'));
+    expect(elsewhere.status).toBe(404);
+    // GraphQL-over-HTTP: a mutation over GET is 405 Method Not Allowed.
+    const mutationByGet = await fetch(`${gateway.url}?query=${encodeURIComponent('mutation { x }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(mutationByGet.status).toBe(405);
+  });
+
+  it('refuses hostile queries with QUERY_TOO_COMPLEX', async () => {
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: nhsNumber`).join(' ');
+    const wide = await graphql(gateway.url, `{ patient(nhsNumber: "${fixtures.sample}") { ${aliases} } }`);
+    expect(wide.status).toBe(400);
+    expect(wide.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const tokens = Array.from({ length: 2_100 }, () => 'nhsNumber').join(' ');
+    const long = await graphql(gateway.url, `{ patient(nhsNumber: "${fixtures.sample}") { ${tokens} } }`);
+    expect(long.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  });
+});
