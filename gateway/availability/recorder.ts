@@ -75,7 +75,7 @@ export class AvailabilityRecorder {
   /** The `extensions.availability` map: only suppliers this request asked for appear. */
   availability(): Record<string, SupplierAvailability> {
     const out: Record<string, SupplierAvailability> = {};
-    for (const [name, e] of this.suppliers) {
+    for (const [name, e] of [...this.suppliers].sort(([a], [b]) => a.localeCompare(b))) {
       out[name] = {
         status: e.status,
         ...(e.oldest !== undefined ? { asOf: new Date(e.oldest).toISOString() } : {}),

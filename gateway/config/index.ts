@@ -131,4 +131,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   };
 }
 
+/** Every environment variable the gateway reads (docs/configuration.md must list each one). */
+export function configVariables(): string[] {
+  return [
+    ...Object.keys(schema.shape),
+    ...SUPPLIER_NAMES.map((name) => `${name.toUpperCase()}_URL`),
+    ...Object.keys(BREAKER_VARIABLES).map((suffix) => `BREAKER_${suffix}`),
+    'LOG_LEVEL',
+  ];
+}
+
 export { ConfigError };

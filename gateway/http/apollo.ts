@@ -36,8 +36,12 @@ export function errorFormatter(logger: Logger, exposeDetail: boolean) {
         extensions: { code: 'QUERY_TOO_COMPLEX' },
       };
     }
-    if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR' && code !== 'DOWNSTREAM_SERVICE_ERROR')
-      return formatted;
+    if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR' && code !== 'DOWNSTREAM_SERVICE_ERROR') {
+      // A documented code is an answer, not a bug: a stack trace would only be noise, even in development.
+      if (!formatted.extensions?.stacktrace) return formatted;
+      const { stacktrace: _, ...extensions } = formatted.extensions;
+      return { ...formatted, extensions };
+    }
     logger.error({ err: error, path: formatted.path }, 'internal error while answering a query');
     if (exposeDetail) return formatted;
     return {

@@ -12,7 +12,7 @@ import { startSubgraphServer, type RunningSubgraph, type SubgraphStats } from '.
 import { inMemoryBackend, recordLoader } from './lookup.js';
 import type { SupplierSettings } from './settings.js';
 
-export { supplierSettings, type SupplierSettings } from './settings.js';
+export { supplierSettings, supplierVariables, type SupplierSettings } from './settings.js';
 export type { RunningSubgraph } from './http.js';
 
 export interface SupplierContext<TRecord> {

@@ -17,12 +17,8 @@ export interface SupplierSettings {
  * A supplier's settings from its environment. `prefix` is the supplier's name in capitals: GP_PORT,
  * HOSPITAL_HOST, ... The synthetic data settings are shared so every process generates the same patients.
  */
-export function supplierSettings(
-  prefix: string,
-  defaultPort: number,
-  env: Record<string, string | undefined> = process.env,
-): SupplierSettings {
-  const schema = z.object({
+const settingsSchema = (prefix: string, defaultPort: number) =>
+  z.object({
     [`${prefix}_HOST`]: host('127.0.0.1'),
     [`${prefix}_PORT`]: port(defaultPort),
     SUPPLIER_FAULTS: onOff('off'),
@@ -30,7 +26,16 @@ export function supplierSettings(
     SYNTHETIC_SEED: integer(DEFAULT_POPULATION.seed, 0, 2 ** 32 - 1),
     SYNTHETIC_PATIENTS: integer(DEFAULT_POPULATION.size, 5, 100_000),
   });
-  const parsed = parseSettings(schema, env) as Record<string, unknown>;
+
+/** Every environment variable a supplier reads (docs/configuration.md must list each one). */
+export const supplierVariables = (prefix: string): string[] => Object.keys(settingsSchema(prefix, 0).shape);
+
+export function supplierSettings(
+  prefix: string,
+  defaultPort: number,
+  env: Record<string, string | undefined> = process.env,
+): SupplierSettings {
+  const parsed = parseSettings(settingsSchema(prefix, defaultPort), env) as Record<string, unknown>;
   return {
     host: parsed[`${prefix}_HOST`] as string,
     port: parsed[`${prefix}_PORT`] as number,

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { configVariables } from '../../gateway/config/index.js';
+import { ErrorCode } from '../../gateway/errors/index.js';
+import { FAILURE_REASONS } from '../../gateway/breakers/index.js';
+import { supplierVariables } from '../../subgraphs/server/index.js';
+
+const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
+
+describe('documentation stays in step with the code', () => {
+  it('lists every error code with its HTTP status, and every failure reason', () => {
+    const errors = doc('errors.md');
+    for (const [code, { status }] of Object.entries(ErrorCode)) {
+      expect(errors, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`));
+    }
+    for (const reason of Object.keys(FAILURE_REASONS)) {
+      expect(errors, reason).toMatch(new RegExp(`\\|\\s*\`${reason}\`\\s*\\|`));
+    }
+  });
+
+  it('lists every environment variable the gateway and the suppliers read', () => {
+    const configuration = doc('configuration.md');
+    for (const name of [...configVariables(), ...supplierVariables('GP'), ...supplierVariables('HOSPITAL')]) {
+      expect(configuration, name).toContain(`\`${name}\``);
+    }
+  });
+});
