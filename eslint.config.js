@@ -18,6 +18,7 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       eqeqeq: ['error', 'smart'],
+      'no-duplicate-imports': ['error', { includeExports: false }],
       'no-console': 'off',
       // Interface methods (Apollo plugins, stores) are async by contract even when one has nothing to await.
       '@typescript-eslint/require-await': 'off',
@@ -43,6 +44,7 @@ export default tseslint.config(
   },
   {
     files: ['lib/**/*.ts', 'schema/**/*.ts'],
+    ignores: ['lib/testbed/**'],
     rules: {
       'no-restricted-imports': restrict(
         ['**/gateway/**', '**/subgraphs/**'],

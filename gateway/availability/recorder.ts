@@ -1,5 +1,4 @@
-import type { BreakerState } from '../breakers/index.js';
-import type { FailureReason } from '../breakers/index.js';
+import type { BreakerState, FailureReason } from '../breakers/index.js';
 
 export type SectionStatus = 'LIVE' | 'STALE' | 'UNAVAILABLE';
 

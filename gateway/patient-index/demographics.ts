@@ -1,5 +1,4 @@
-import type { Population } from '../../subgraphs/synthetic/index.js';
-import type { Demographics } from '../../subgraphs/synthetic/index.js';
+import type { Demographics, Population } from '../../subgraphs/synthetic/index.js';
 
 export type { Demographics };
 

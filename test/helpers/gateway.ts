@@ -1,10 +1,9 @@
-import type { Clock } from '../../lib/clock.js';
-import { systemClock } from '../../lib/clock.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
 import { startGateway, type RunningGateway } from '../../gateway/app.js';
 import { loadConfig } from '../../gateway/config/index.js';
 import type { CacheObserver } from '../../gateway/cache/index.js';
-import type { TestSupplier } from './suppliers.js';
+import type { TestSupplier } from '../../lib/testbed/index.js';
 
 /** 32 bytes as hex: a fixed cache key so a restarted gateway can read what the last one wrote. */
 export const TEST_CACHE_KEY = 'a1'.repeat(32);

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
 import { cacheSecrets, keyedHash } from '../../gateway/cache/index.js';
 import { eventually, ShiftedClock, startTestGateway, TEST_CACHE_KEY } from '../helpers/gateway.js';
-import { startPrivateRedis, type PrivateRedis } from '../helpers/redis.js';
+import {
+  startPrivateRedis,
+  startSupplier,
+  type PrivateRedis,
+  type TestSupplier,
+} from '../../lib/testbed/index.js';
 import {
   availabilityOf,
   fixtures,
@@ -14,7 +19,6 @@ import {
   warm,
   WriteCounter,
 } from '../helpers/scenario.js';
-import { startSupplier, type TestSupplier } from '../helpers/suppliers.js';
 
 const HOUR = 3_600_000;
 const tagOf = (n: string) => keyedHash(cacheSecrets(TEST_CACHE_KEY).keyHashKey, n);

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
 import { eventually, graphql, startTestGateway } from '../helpers/gateway.js';
-import { startPrivateRedis, type PrivateRedis } from '../helpers/redis.js';
+import {
+  startPrivateRedis,
+  startSupplier,
+  type PrivateRedis,
+  type TestSupplier,
+} from '../../lib/testbed/index.js';
 import {
   availabilityOf,
   fixtures,
@@ -12,7 +17,6 @@ import {
   warm,
   WriteCounter,
 } from '../helpers/scenario.js';
-import { startSupplier, type TestSupplier } from '../helpers/suppliers.js';
 
 /** Short breaker timings so real processes walk through every state within a test. */
 const BREAKER = {

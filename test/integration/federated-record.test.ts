@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
 import { generatePopulation } from '../../subgraphs/synthetic/index.js';
 import { graphql, startTestGateway } from '../helpers/gateway.js';
-import { startSupplier, type TestSupplier } from '../helpers/suppliers.js';
+import { startSupplier, type TestSupplier } from '../../lib/testbed/index.js';
 
 const population = generatePopulation();
 const { fixtures } = population;

@@ -1,4 +1,4 @@
-import { launch, type Launched } from '../../lib/launch.js';
+import { launch, type Launched } from '../launch.js';
 import type { FaultSettings } from '../../subgraphs/server/faults.js';
 import type { SubgraphStats } from '../../subgraphs/server/http.js';
 

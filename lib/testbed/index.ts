@@ -1,0 +1,6 @@
+/**
+ * Real supplier processes (with fault injection) and a private Redis, started on free loopback ports for
+ * integration tests and benchmarks, and stopped by PID.
+ */
+export { freePort, startPrivateRedis, type PrivateRedis } from './redis.js';
+export { startSupplier, type TestSupplier } from './suppliers.js';
