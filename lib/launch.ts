@@ -34,6 +34,11 @@ export interface LaunchOptions {
   readonly output?: 'inherit' | 'ignore' | 'pipe';
   readonly readyTimeoutMs?: number;
   readonly execArgv?: readonly string[];
+  /**
+   * Load TypeScript through tsx (default). Off for plain JavaScript (built output, peers): tsx's loader
+   * runs on a thread of its own, which would add its memory to the measured process.
+   */
+  readonly tsx?: boolean;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -43,7 +48,7 @@ export function launch(options: LaunchOptions): Promise<Launched> {
   const child = fork(options.entry, [], {
     cwd: root,
     env: { ...process.env, ...options.env },
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    execArgv: [...(options.tsx === false ? [] : ['--import', 'tsx']), ...(options.execArgv ?? [])],
     stdio: [output === 'pipe' ? 'pipe' : 'ignore', output, output, 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

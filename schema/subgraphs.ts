@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -45,7 +46,19 @@ export const SUPPLIER_NAMES: readonly string[] = SUBGRAPHS.filter((s) => s.role 
   (s) => s.name,
 );
 
-const projectFile = (relative: string) => fileURLToPath(new URL(`../${relative}`, import.meta.url));
+/** The project root: the nearest folder above this file holding package.json (works from dist/ too). */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the project root (no package.json above schema/)');
+    dir = parent;
+  }
+  return dir;
+}
+
+const root = projectRoot();
+const projectFile = (relative: string) => join(root, relative);
 
 /** The shared types every subgraph includes (scalars, Coding, Organisation). */
 export const CONTRACT_SDL = readFileSync(projectFile('schema/contract.graphql'), 'utf8');

@@ -52,6 +52,7 @@ export class SupplierBreaker {
   private current: BreakerState = 'CLOSED';
   private enteredAt: number;
   private lastFailure: BreakerStats['lastFailure'];
+  private consecutiveFailures = 0;
 
   constructor(
     readonly supplier: string,
@@ -81,7 +82,13 @@ export class SupplierBreaker {
     circuit.on('failure', (error: Error) => {
       const reason = error instanceof SupplierFailure ? error.reason : 'SUPPLIER_ERROR';
       this.lastFailure = { reason, detail: error.message, at: deps.clock.now() };
+      this.consecutiveFailures++;
+      const limit = this.options.consecutiveFailures;
+      // Only from CLOSED: in half-open the probe decides (see circuit.ts).
+      if (limit > 0 && this.consecutiveFailures >= limit && circuit.closed) circuit.open();
     });
+    circuit.on('success', () => (this.consecutiveFailures = 0));
+    circuit.on('close', () => (this.consecutiveFailures = 0));
     circuit.on('open', () => this.settle('failure rate over threshold'));
     circuit.on('close', () => this.settle('probe succeeded'));
     circuit.on('halfOpen', () => {

@@ -17,6 +17,12 @@ export const breakerOptionsSchema = z
     volumeThreshold: z.number().int().min(1).max(100_000).default(5),
     /** Failure share of calls in the window, in percent, above which the breaker opens. */
     errorThresholdPercentage: z.number().min(1).max(100).default(50),
+    /**
+     * Consecutive failures that open the breaker whatever the window says (0: off). Under heavy traffic a
+     * window full of earlier successes would otherwise keep a dead supplier's breaker closed for up to
+     * `rollingWindowMs`, with every request paying for the failure.
+     */
+    consecutiveFailures: z.number().int().min(0).max(100_000).default(5),
     /** Time spent open before one probe is let through (half-open). */
     resetTimeoutMs: z.number().int().min(100).max(3_600_000).default(5_000),
     /**

@@ -30,6 +30,7 @@ const BREAKER_VARIABLES = {
   ROLLING_BUCKETS: 'rollingBuckets',
   VOLUME_THRESHOLD: 'volumeThreshold',
   ERROR_PERCENTAGE: 'errorThresholdPercentage',
+  CONSECUTIVE_FAILURES: 'consecutiveFailures',
   RESET_TIMEOUT_MS: 'resetTimeoutMs',
   HALF_OPEN_PROBE: 'halfOpenProbe',
   PROBE_NHS_NUMBER: 'probeNhsNumber',

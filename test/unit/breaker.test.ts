@@ -41,13 +41,29 @@ describe('supplier breaker', () => {
   });
 
   it('stays closed while the failure share is under the threshold', async () => {
-    const { b } = breaker({ errorThresholdPercentage: 50 });
+    const { b } = breaker({ errorThresholdPercentage: 50, consecutiveFailures: 0 });
     for (let i = 0; i < 6; i++) await settle(b.execute(ok));
     for (let i = 0; i < 5; i++) await settle(b.execute(fail));
     expect(b.state).toBe('CLOSED');
     await settle(b.execute(fail)); // 6 of 12 is not over 50 %
     await settle(b.execute(fail)); // 7 of 13 is
     expect(b.state).toBe('OPEN');
+  });
+
+  it('opens on consecutive failures even when the window is full of earlier successes', async () => {
+    const { b } = breaker({ consecutiveFailures: 5 });
+    for (let i = 0; i < 200; i++) await settle(b.execute(ok));
+    for (let i = 0; i < 4; i++) await settle(b.execute(fail));
+    expect(b.state).toBe('CLOSED');
+    await settle(b.execute(fail));
+    expect(b.state).toBe('OPEN');
+  });
+
+  it('counts consecutive failures only until a success', async () => {
+    const { b } = breaker({ consecutiveFailures: 3 });
+    for (let i = 0; i < 50; i++) await settle(b.execute(ok));
+    for (let i = 0; i < 20; i++) await settle(b.execute(i % 3 === 2 ? ok : fail));
+    expect(b.state).toBe('CLOSED');
   });
 
   it('forgets failures that left the rolling window', async () => {

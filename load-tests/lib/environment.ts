@@ -1,0 +1,67 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, type Launched } from '../../lib/launch.js';
+import {
+  startPrivateRedis,
+  startSupplier,
+  type PrivateRedis,
+  type TestSupplier,
+} from '../../lib/testbed/index.js';
+import { compose, SUBGRAPHS, subgraphSdl } from '../../schema/index.js';
+
+/**
+ * Everything the targets share for a whole run: the two supplier processes (fault injection on), a private
+ * Redis for this gateway, the patient index as a standalone subgraph for the peers, and a supergraph
+ * composed with this run's URLs. Everything listens on 127.0.0.1 only.
+ */
+export interface BenchEnvironment {
+  readonly gp: TestSupplier;
+  readonly hospital: TestSupplier;
+  readonly redis: PrivateRedis;
+  readonly index: Launched;
+  readonly supergraphFile: string;
+  readonly urls: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+/** Refuses any URL that is not on the loopback interface: the benchmark never sends load elsewhere. */
+export function assertLoopback(url: string): string {
+  const host = new URL(url).hostname;
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(host))
+    throw new Error(`refusing to load-test ${url}: not loopback`);
+  return url;
+}
+
+export async function startEnvironment(): Promise<BenchEnvironment> {
+  const quiet = { LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const [gp, hospital, redis, index] = await Promise.all([
+    startSupplier('gp', quiet),
+    startSupplier('hospital', quiet),
+    startPrivateRedis(),
+    launch({ entry: 'load-tests/targets/patient-index.ts', env: quiet, output: 'ignore' }),
+  ]);
+  const urls = { 'patient-index': index.ready.url, gp: gp.url, hospital: hospital.url };
+  Object.values(urls).forEach(assertLoopback);
+  const composed = compose(
+    SUBGRAPHS.map((s) => ({
+      name: s.name,
+      url: urls[s.name as keyof typeof urls],
+      sdl: subgraphSdl(s.name),
+    })),
+  );
+  if (!composed.ok) throw new Error(`composition failed: ${composed.errors.join('; ')}`);
+  const supergraphFile = join(mkdtempSync(join(tmpdir(), 'prag-bench-')), 'supergraph.graphql');
+  writeFileSync(supergraphFile, composed.supergraphSdl);
+  return {
+    gp,
+    hospital,
+    redis,
+    index,
+    supergraphFile,
+    urls,
+    stop: async () => {
+      await Promise.all([gp.stop(), hospital.stop(), redis.stop(), index.stop()]);
+    },
+  };
+}

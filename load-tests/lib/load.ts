@@ -1,0 +1,164 @@
+import autocannon from 'autocannon';
+import { assertLoopback } from './environment.js';
+import { samplePeakRss } from './memory.js';
+import type { Verdict } from './targets.js';
+
+export interface Sample {
+  /** Milliseconds from the start of the run to when the request was sent. */
+  readonly at: number;
+  readonly latencyMs: number;
+  readonly kind: Verdict['kind'] | 'error';
+}
+
+export interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly count: number;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly rps: number;
+  readonly latency: Latency;
+  /** Latency of requests sent after the GP breaker was first reported OPEN (this gateway only). */
+  readonly afterOpen?: Latency;
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Requests sent and never answered by the end of the run (a hung target). */
+  readonly unanswered: number;
+  readonly non2xx: number;
+  readonly complete: number;
+  readonly incomplete: number;
+  /** Share of answers carrying every section (live or stale). */
+  readonly completeShare: number;
+  readonly peakRssMb: number;
+  /** Each change of the GP breaker state as answers reported it, ms from the start. */
+  readonly transitions: readonly { readonly at: number; readonly state: string }[];
+  readonly samples: readonly Sample[];
+  readonly aborted?: string;
+}
+
+export interface LoadPlan {
+  readonly url: string;
+  readonly pid: number;
+  readonly connections: number;
+  readonly durationS: number;
+  readonly patients: readonly string[];
+  readonly body: (n: string) => string;
+  readonly verify: (body: string, n: string) => Verdict;
+  /** Missing sections abort the run (a healthy scenario); otherwise they are counted. */
+  readonly incompleteIsWrong: boolean;
+  /** Called as the load starts (the scenario's fault is applied here). */
+  readonly onStart?: () => Promise<void>;
+}
+
+export function latencyOf(values: readonly number[]): Latency {
+  if (values.length === 0) return { p50: 0, p99: 0, max: 0, count: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return {
+    p50: Math.round(at(0.5)),
+    p99: Math.round(at(0.99)),
+    max: Math.round(sorted.at(-1)!),
+    count: sorted.length,
+  };
+}
+
+interface Ctx {
+  n?: string;
+  sent?: number;
+}
+
+/**
+ * One measured run with autocannon. Every response is checked against the synthetic truth; a wrong answer
+ * (or, when `incompleteIsWrong`, a missing section) stops the run at once and is reported, so a fast but
+ * wrong target can never post a good figure.
+ */
+export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  assertLoopback(plan.url);
+  const bodies = new Map(plan.patients.map((n) => [n, plan.body(n)]));
+  const samples: Sample[] = [];
+  const transitions: { at: number; state: string }[] = [];
+  let next = 0;
+  let sent = 0;
+  let complete = 0;
+  let incomplete = 0;
+  let aborted: string | undefined;
+  const start = performance.now();
+  const rss = samplePeakRss(plan.pid);
+  let instance: autocannon.Instance | undefined;
+  const stopWith = (reason: string) => {
+    aborted ??= reason;
+    instance?.stop();
+  };
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon(
+      {
+        url: plan.url,
+        connections: plan.connections,
+        duration: plan.durationS,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request, context: Ctx) => {
+              const n = plan.patients[next++ % plan.patients.length]!;
+              context.n = n;
+              context.sent = performance.now();
+              sent++;
+              return { ...request, body: bodies.get(n)! };
+            },
+            onResponse: (status, body, context: Ctx) => {
+              const at = context.sent! - start;
+              const latencyMs = performance.now() - context.sent!;
+              if (status !== 200) {
+                samples.push({ at, latencyMs, kind: 'error' });
+                return;
+              }
+              const verdict = plan.verify(body, context.n!);
+              samples.push({ at, latencyMs, kind: verdict.kind });
+              // A transition is dated when the answer reporting it arrived (the state is read at answer time).
+              if (verdict.breaker && transitions.at(-1)?.state !== verdict.breaker) {
+                transitions.push({ at: Math.round(at + latencyMs), state: verdict.breaker });
+              }
+              if (verdict.kind === 'complete') complete++;
+              else if (verdict.kind === 'incomplete') {
+                incomplete++;
+                if (plan.incompleteIsWrong)
+                  stopWith(`missing sections in a healthy run (${verdict.detail ?? context.n})`);
+              } else stopWith(`wrong answer: ${verdict.detail}`);
+            },
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error as Error) : resolve(result)),
+    );
+  });
+  await plan.onStart?.();
+  const result = await done;
+  const peakRssMb = rss.stop();
+  const answered = samples.filter((s) => s.kind !== 'error');
+  const opened = transitions.find((t) => t.state === 'OPEN' || t.state === 'ISOLATED');
+  const elapsedS = Math.min(plan.durationS, (performance.now() - start) / 1000);
+  return {
+    requests: samples.length,
+    rps: Math.round(samples.length / elapsedS),
+    latency: latencyOf(answered.map((s) => s.latencyMs)),
+    ...(opened
+      ? { afterOpen: latencyOf(answered.filter((s) => s.at >= opened.at).map((s) => s.latencyMs)) }
+      : {}),
+    errors: result.errors,
+    timeouts: result.timeouts,
+    unanswered: Math.max(0, sent - samples.length - result.timeouts - result.errors),
+    non2xx: result.non2xx,
+    complete,
+    incomplete,
+    completeShare: samples.length === 0 ? 0 : complete / samples.length,
+    peakRssMb,
+    transitions,
+    samples,
+    ...(aborted ? { aborted } : {}),
+  };
+}

@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { SCENARIOS } from './scenarios.js';
+import { TARGETS } from './targets.js';
+
+export interface BenchOptions {
+  readonly targets: readonly string[];
+  readonly scenarios: readonly string[];
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly connections: number;
+  readonly repeats: number;
+  readonly outDir: string;
+  /** Rewrite docs/benchmarks.md and its charts with this run's results. */
+  readonly publish: boolean;
+}
+
+const USAGE = `npm run bench -- [--targets=gateway,apollo,hive,mercurius,subgraph] [--scenarios=healthy,killed,...]
+                     [--duration=10] [--warmup=3] [--connections=50] [--repeats=3] [--quick] [--no-publish]`;
+
+function list(value: string | undefined, known: readonly string[], what: string): string[] {
+  if (value === undefined) return [...known];
+  const chosen = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = chosen.filter((c) => !known.includes(c));
+  if (unknown.length > 0)
+    throw new RangeError(`unknown ${what} ${JSON.stringify(unknown)}; choose from ${known.join(', ')}`);
+  return chosen;
+}
+
+function whole(value: string | undefined, fallback: number, min: number, max: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new RangeError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+export function benchOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      targets: { type: 'string' },
+      scenarios: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      repeats: { type: 'string' },
+      out: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'no-publish': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return {
+    targets: list(values.targets, Object.keys(TARGETS), 'targets'),
+    scenarios: list(values.scenarios, Object.keys(SCENARIOS), 'scenarios'),
+    durationS: whole(values.duration, quick ? 4 : 10, 1, 600, 'duration'),
+    warmupS: whole(values.warmup, quick ? 2 : 3, 1, 60, 'warmup'),
+    connections: whole(values.connections, 50, 1, 1_000, 'connections'),
+    repeats: whole(values.repeats, quick ? 1 : 3, 1, 20, 'repeats'),
+    outDir: values.out ?? `load-tests/results/${stamp}`,
+    publish: !quick && !values['no-publish'],
+  };
+}

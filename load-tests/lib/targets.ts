@@ -1,0 +1,183 @@
+import { existsSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { launch, type Launched } from '../../lib/launch.js';
+import { population } from './patients.js';
+import type { BenchEnvironment } from './environment.js';
+
+/** How a response is judged: a run aborts on `wrong`; `incomplete` is counted. */
+export interface Verdict {
+  readonly kind: 'complete' | 'incomplete' | 'wrong';
+  /** This gateway's reported GP breaker state, when the answer carries it. */
+  readonly breaker?: string;
+  readonly detail?: string;
+}
+
+export interface RunningTarget {
+  readonly url: string;
+  /** The process whose memory is sampled. */
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+const running = (launched: Launched): RunningTarget => ({
+  url: launched.ready.url,
+  pid: launched.pid,
+  stop: () => launched.stop(),
+});
+
+export interface Target {
+  readonly name: string;
+  readonly label: string;
+  /** Scenarios that make sense for it (the subgraph floor cannot survive its own supplier being killed). */
+  readonly scenarios?: readonly string[];
+  start(env: BenchEnvironment): Promise<RunningTarget>;
+  readonly body: (nhsNumber: string) => string;
+  readonly verify: (body: string, nhsNumber: string) => Verdict;
+}
+
+const GATEWAY_QUERY =
+  'query Record($n: String!) { patient(nhsNumber: $n) { nhsNumber medications { id medication { code display } status startDate } encounters { id class admittedAt reason { display } } } }';
+const FLOOR_QUERY =
+  'query Floor($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { nhsNumber medications { id medication { code display } status startDate } } } }';
+
+const BENCH_ENV = { NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: '0' };
+/** The gateway's production Node flags: a heap cap that keeps V8 from growing the heap far past live data. */
+export const GATEWAY_NODE_FLAGS = ['--max-old-space-size=160'];
+const CACHE_KEY = 'c3'.repeat(32);
+
+interface PatientAnswer {
+  nhsNumber?: string;
+  medications?: unknown[] | null;
+  encounters?: unknown[] | null;
+}
+
+/** Checks a gateway answer against the synthetic truth: present sections must be exactly right. */
+function verifyRecord(raw: string, n: string): Verdict {
+  let body: {
+    data?: { patient?: PatientAnswer | null };
+    extensions?: { availability?: Record<string, { status: string; breaker: string }> };
+  };
+  try {
+    body = JSON.parse(raw) as typeof body;
+  } catch {
+    return { kind: 'wrong', detail: 'body is not JSON' };
+  }
+  const truth = population.byNhsNumber.get(n)!;
+  const patient = body.data?.patient;
+  const availability = body.extensions?.availability;
+  const breaker = availability?.gp?.breaker;
+  const withBreaker = (v: Verdict): Verdict => (breaker ? { ...v, breaker } : v);
+  if (!patient) return withBreaker({ kind: 'incomplete', detail: 'no patient' });
+  if (patient.nhsNumber !== n) return { kind: 'wrong', detail: `asked ${n}, got ${patient.nhsNumber}` };
+  if (patient.medications && patient.medications.length !== truth.gp!.medications.length) {
+    return {
+      kind: 'wrong',
+      detail: `medications for ${n}: ${patient.medications.length}, expected ${truth.gp!.medications.length}`,
+    };
+  }
+  if (patient.encounters && patient.encounters.length !== truth.hospital.encounters.length) {
+    return { kind: 'wrong', detail: `encounters for ${n}: ${patient.encounters.length}` };
+  }
+  const complete = Array.isArray(patient.medications) && Array.isArray(patient.encounters);
+  if (availability && complete && Object.values(availability).some((a) => a.status === 'UNAVAILABLE')) {
+    return { kind: 'wrong', detail: 'sections present but labelled UNAVAILABLE' };
+  }
+  return withBreaker({ kind: complete ? 'complete' : 'incomplete' });
+}
+
+const record = {
+  body: (n: string) => JSON.stringify({ query: GATEWAY_QUERY, variables: { n } }),
+  verify: verifyRecord,
+};
+
+const PEERS_DIR = 'load-tests/peers';
+function ensurePeersInstalled(): void {
+  if (existsSync(`${PEERS_DIR}/node_modules/.package-lock.json`)) return;
+  console.log('installing the peer gateways (load-tests/peers, once)...');
+  execSync('npm ci --no-audit --no-fund', { cwd: PEERS_DIR, stdio: 'inherit' });
+}
+
+export const TARGETS: Readonly<Record<string, Target>> = {
+  gateway: {
+    name: 'gateway',
+    label: 'this gateway (breakers + cache + Redis)',
+    ...record,
+    start: async (env) =>
+      running(
+        await launch({
+          // Built JavaScript with the production heap cap, as deployed (see docs/performance.md).
+          entry: 'dist/gateway/main.js',
+          tsx: false,
+          execArgv: GATEWAY_NODE_FLAGS,
+          output: 'inherit',
+          env: {
+            ...BENCH_ENV,
+            GATEWAY_PORT: '0',
+            OPS_PORT: '0',
+            GP_URL: env.gp.url,
+            HOSPITAL_URL: env.hospital.url,
+            REDIS_URL: env.redis.url,
+            CACHE_ENCRYPTION_KEY: CACHE_KEY,
+          },
+        }),
+      ),
+  },
+  apollo: {
+    name: 'apollo',
+    label: '@apollo/gateway 2.14 (plain)',
+    ...record,
+    start: async (env) =>
+      running(
+        await launch({
+          entry: 'dist/load-tests/targets/apollo-plain.js',
+          tsx: false,
+          output: 'inherit',
+          env: { ...BENCH_ENV, SUPERGRAPH_FILE: env.supergraphFile },
+        }),
+      ),
+  },
+  hive: {
+    name: 'hive',
+    label: 'Hive Gateway 2.15',
+    ...record,
+    start: async (env) => {
+      ensurePeersInstalled();
+      const settings = { ...BENCH_ENV, SUPERGRAPH_FILE: env.supergraphFile };
+      return running(
+        await launch({ entry: `${PEERS_DIR}/hive.mjs`, tsx: false, output: 'inherit', env: settings }),
+      );
+    },
+  },
+  mercurius: {
+    name: 'mercurius',
+    label: 'Mercurius gateway 5.2',
+    ...record,
+    start: async (env) => {
+      ensurePeersInstalled();
+      const services = JSON.stringify(Object.entries(env.urls).map(([name, url]) => ({ name, url })));
+      return running(
+        await launch({
+          entry: `${PEERS_DIR}/mercurius.mjs`,
+          tsx: false,
+          output: 'inherit',
+          env: { ...BENCH_ENV, SERVICES: services },
+        }),
+      );
+    },
+  },
+  subgraph: {
+    name: 'subgraph',
+    label: 'GP subgraph alone (floor)',
+    scenarios: ['healthy', 'healthy-c100'],
+    // The floor is the GP supplier process itself, queried the way a gateway queries it.
+    start: (env) => Promise.resolve({ url: env.gp.url, pid: env.gp.pid, stop: () => Promise.resolve() }),
+    body: (n) =>
+      JSON.stringify({ query: FLOOR_QUERY, variables: { r: [{ __typename: 'Patient', nhsNumber: n }] } }),
+    verify: (raw, n) => {
+      const entity = (JSON.parse(raw) as { data?: { _entities?: PatientAnswer[] } }).data?._entities?.[0];
+      if (!entity) return { kind: 'incomplete' };
+      if (entity.nhsNumber !== n) return { kind: 'wrong', detail: `asked ${n}, got ${entity.nhsNumber}` };
+      return { kind: Array.isArray(entity.medications) ? 'complete' : 'incomplete' };
+    },
+  },
+};
