@@ -62,4 +62,8 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
   },
+  {
+    files: ['gateway/ops/dashboard/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
+  },
 );

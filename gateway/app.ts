@@ -13,6 +13,8 @@ import { createCache, type CacheObserver, type GatewayCache } from './cache/inde
 import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { createApolloServer, startClinicalEndpoint } from './http/index.js';
+import { GatewayMetrics } from './observability/index.js';
+import { DecisionStore, startOps, type SupplierControls } from './ops/index.js';
 import { createPatientIndex, populationDemographics } from './patient-index/index.js';
 import { createSupplier, type Supplier } from './suppliers/index.js';
 
@@ -22,6 +24,7 @@ export interface RunningGateway {
   readonly port: number;
   readonly suppliers: readonly Supplier[];
   readonly cache: GatewayCache;
+  readonly ops: { readonly url: string; readonly controls: SupplierControls };
   close(): Promise<void>;
 }
 
@@ -37,18 +40,26 @@ export async function startGateway(
   deps: GatewayDependencies,
 ): Promise<RunningGateway> {
   const { clock, logger } = deps;
+  let ready = false;
+  const metrics = new GatewayMetrics({ cacheHealth: () => cache.health(), now: () => clock.now() });
+  const decisions = new DecisionStore({ redisUrl: config.cache.redisUrl, replica: config.replica, logger });
+  decisions.start();
   const cache = createCache(config.cache, {
     clock,
     logger,
-    quarantinedSince: () => undefined,
-    ...(deps.cacheObserver ? { observer: deps.cacheObserver } : {}),
+    quarantinedSince: (supplier) => decisions.quarantinedSince(supplier),
+    observer: deps.cacheObserver ? bothObservers(metrics, deps.cacheObserver) : metrics,
   });
   const suppliers = config.suppliers.map((settings) =>
-    createSupplier(settings, { clock, cache: cache.entities }),
+    createSupplier(settings, { clock, cache: cache.entities, observer: metrics }),
   );
   for (const supplier of suppliers) {
+    metrics.watch(supplier.breaker);
     supplier.breaker.onTransition((t) =>
-      logger.warn({ transition: t }, `breaker ${t.supplier}: ${t.from} -> ${t.to}`),
+      logger.warn(
+        { transition: { ...t, at: new Date(t.at).toISOString() } },
+        `breaker ${t.supplier}: ${t.from} -> ${t.to}`,
+      ),
     );
   }
   const population = generatePopulation({
@@ -87,17 +98,49 @@ export async function startGateway(
       patients: new Map(),
     }),
   });
-  logger.info({ url: endpoint.url, cache: cache.backend }, 'gateway listening');
+  const ops = await startOps(config.ops, {
+    replica: config.replica,
+    suppliers,
+    cache,
+    decisions,
+    metrics,
+    logger,
+    clock,
+    ready: () => ready,
+  });
+  ready = true;
+  logger.info(
+    { url: endpoint.url, ops: ops.url, cache: cache.backend, replica: config.replica },
+    'gateway listening',
+  );
   return {
     url: endpoint.url,
     port: endpoint.port,
     suppliers,
     cache,
+    ops: { url: ops.url, controls: ops.controls },
     close: async () => {
+      ready = false;
+      await ops.close();
       await endpoint.close();
       await apollo.stop();
       await Promise.all(suppliers.map((s) => s.close()));
+      await decisions.close();
       await cache.close();
+    },
+  };
+}
+
+/** Tells two cache observers of everything (metrics, plus the one a test passes in). */
+function bothObservers(a: CacheObserver, b: CacheObserver): CacheObserver {
+  return {
+    recalled: (supplier, outcome) => {
+      a.recalled(supplier, outcome);
+      b.recalled(supplier, outcome);
+    },
+    wrote: (supplier, outcome, count) => {
+      a.wrote(supplier, outcome, count);
+      b.wrote(supplier, outcome, count);
     },
   };
 }

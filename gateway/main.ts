@@ -13,8 +13,14 @@ let running: RunningGateway | undefined;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.ops.generatedToken) {
+    logger.warn(
+      { opsToken: config.ops.generatedToken },
+      'OPS_TOKEN is not set: generated an ops token for this process (development only; production refuses to start without one)',
+    );
+  }
   running = await startGateway(config, { clock: systemClock, logger });
-  announceListening({ service: 'gateway', url: running.url });
+  announceListening({ service: 'gateway', url: running.url, urls: { ops: running.ops.url } });
 }
 
 const stop = (signal: string) => {

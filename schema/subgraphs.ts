@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { projectFile } from '../lib/paths.js';
 
 /**
  * The subgraphs the supergraph is composed from. `patient-index` is served by the gateway itself; the
@@ -45,20 +44,6 @@ export const SUBGRAPHS: readonly SubgraphDefinition[] = [
 export const SUPPLIER_NAMES: readonly string[] = SUBGRAPHS.filter((s) => s.role === 'supplier').map(
   (s) => s.name,
 );
-
-/** The project root: the nearest folder above this file holding package.json (works from dist/ too). */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the project root (no package.json above schema/)');
-    dir = parent;
-  }
-  return dir;
-}
-
-const root = projectRoot();
-const projectFile = (relative: string) => join(root, relative);
 
 /** The shared types every subgraph includes (scalars, Coding, Organisation). */
 export const CONTRACT_SDL = readFileSync(projectFile('schema/contract.graphql'), 'utf8');

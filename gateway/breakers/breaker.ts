@@ -53,6 +53,11 @@ export class SupplierBreaker {
   private enteredAt: number;
   private lastFailure: BreakerStats['lastFailure'];
   private consecutiveFailures = 0;
+  /** Why the next OPEN happens, when this class (not opossum's failure rate) opens the circuit. */
+  private openCause: string | undefined;
+  private lastCallAt: number;
+  private idleTimer: unknown;
+  private stopped = false;
 
   constructor(
     readonly supplier: string,
@@ -61,7 +66,9 @@ export class SupplierBreaker {
   ) {
     this.options = breakerOptions(supplier, options);
     this.enteredAt = deps.clock.now();
+    this.lastCallAt = this.enteredAt;
     this.circuit = this.buildCircuit();
+    this.scheduleIdleProbe();
   }
 
   /** A fresh opossum circuit (empty rolling window, CLOSED) wired to this breaker's listeners. */
@@ -85,11 +92,17 @@ export class SupplierBreaker {
       this.consecutiveFailures++;
       const limit = this.options.consecutiveFailures;
       // Only from CLOSED: in half-open the probe decides (see circuit.ts).
-      if (limit > 0 && this.consecutiveFailures >= limit && circuit.closed) circuit.open();
+      if (limit > 0 && this.consecutiveFailures >= limit && circuit.closed) {
+        this.openCause = `${this.consecutiveFailures} consecutive failures`;
+        circuit.open();
+      }
     });
     circuit.on('success', () => (this.consecutiveFailures = 0));
     circuit.on('close', () => (this.consecutiveFailures = 0));
-    circuit.on('open', () => this.settle('failure rate over threshold'));
+    circuit.on('open', () => {
+      this.settle(this.openCause ?? 'failure rate over threshold');
+      this.openCause = undefined;
+    });
     circuit.on('close', () => this.settle('probe succeeded'));
     circuit.on('halfOpen', () => {
       this.settle(`open for ${this.options.resetTimeoutMs} ms; probing`);
@@ -114,6 +127,7 @@ export class SupplierBreaker {
    */
   async execute<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.isolated) throw new SupplierFailure('ISOLATED', `${this.supplier} is isolated`);
+    this.lastCallAt = this.deps.clock.now();
     if (this.options.halfOpenProbe === 'synthetic' && this.current === 'HALF_OPEN') {
       throw new SupplierFailure('BREAKER_OPEN', `${this.supplier} is being probed`);
     }
@@ -182,8 +196,33 @@ export class SupplierBreaker {
   }
 
   shutdown(): void {
+    this.stopped = true;
+    this.deps.clock.clearTimeout(this.idleTimer);
     this.circuit.shutdown();
     this.listeners.clear();
+  }
+
+  private scheduleIdleProbe(): void {
+    const every = this.options.idleProbeIntervalMs;
+    const probe = this.deps.probe;
+    if (every <= 0 || !probe || this.stopped) return;
+    this.idleTimer = this.deps.clock.setTimeout(() => {
+      void this.idleProbe(probe, every).finally(() => this.scheduleIdleProbe());
+    }, every);
+  }
+
+  /** Probes a closed, idle supplier; a failure opens the breaker (there is no traffic to wait for). */
+  private async idleProbe(probe: (signal: AbortSignal) => Promise<unknown>, every: number): Promise<void> {
+    if (this.isolated || this.current !== 'CLOSED' || this.deps.clock.now() - this.lastCallAt < every) return;
+    try {
+      await withTimeout(probe, this.options.timeoutMs, this.deps.clock);
+    } catch (error) {
+      const reason = error instanceof SupplierFailure ? error.reason : 'SUPPLIER_ERROR';
+      this.lastFailure = { reason, detail: (error as Error).message, at: this.deps.clock.now() };
+      if (this.isolated || !this.circuit.closed) return;
+      this.openCause = `idle probe failed (${reason})`;
+      this.circuit.open();
+    }
   }
 
   private sendProbe(probe: (signal: AbortSignal) => Promise<unknown>): void {

@@ -30,6 +30,11 @@ export const breakerOptionsSchema = z
      * clinician waits on a supplier that may still be down; `request` lets the next clinician request through.
      */
     halfOpenProbe: z.enum(['synthetic', 'request']).default('synthetic'),
+    /**
+     * While closed and idle (no call for this long), probe the supplier every this many ms; a failed probe
+     * opens the breaker, so ops see a dead supplier before the first clinician does (0: off).
+     */
+    idleProbeIntervalMs: z.number().int().min(0).max(3_600_000).default(5_000),
     /** The patient the synthetic probe looks up (the PDS sandbox test patient by default). */
     probeNhsNumber: z
       .string()

@@ -94,13 +94,22 @@ export class EntityCache {
     });
   }
 
-  /** Deletes every copy from a supplier, of a patient, or both. Resolves with the number deleted. */
-  purge(filter: { readonly supplier?: string; readonly nhsNumber?: string }): Promise<number> {
-    if (filter.supplier === undefined && filter.nhsNumber === undefined) {
+  /**
+   * Deletes every copy from a supplier, of a patient (by NHS number, or by the keyed hash `patientTag`
+   * that replicas exchange instead), or both. Resolves with the number deleted.
+   */
+  purge(filter: {
+    readonly supplier?: string;
+    readonly nhsNumber?: string;
+    readonly patientTag?: string;
+  }): Promise<number> {
+    const tag =
+      filter.patientTag ?? (filter.nhsNumber === undefined ? undefined : this.patientTag(filter.nhsNumber));
+    if (filter.supplier === undefined && tag === undefined) {
       return Promise.reject(new RangeError('purge needs a supplier, a patient or both'));
     }
     const supplier = filter.supplier ?? '*';
-    const patient = filter.nhsNumber === undefined ? '*' : this.patientTag(filter.nhsNumber);
+    const patient = tag ?? '*';
     this.lastWritten.clear();
     return this.options.store.deleteMatching(`${KEY_PREFIX}:${supplier}:${patient}:*`);
   }
@@ -109,7 +118,8 @@ export class EntityCache {
     return `${KEY_PREFIX}:${supplier}:${this.patientTag(nhsNumber)}:${selection}`;
   }
 
-  private patientTag(nhsNumber: string): string {
+  /** The keyed hash that stands for a patient in cache keys (never the NHS number itself). */
+  patientTag(nhsNumber: string): string {
     let tag = this.patientTags.get(nhsNumber);
     if (tag === undefined) {
       tag = keyedHash(this.options.keyHashKey, nhsNumber);

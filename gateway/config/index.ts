@@ -2,12 +2,14 @@
  * The gateway's settings, read once from the environment at start-up and validated; a bad value stops
  * the process with a message naming the variable and quoting the value. docs/configuration.md lists them.
  */
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError, host, httpUrl, integer, parseSettings, port } from '../../lib/env.js';
 import { SUPPLIER_NAMES } from '../../schema/index.js';
 import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
 import { breakerOptions, type BreakerOptionsInput } from '../breakers/index.js';
 import type { CacheSettings } from '../cache/index.js';
+import { generateOpsToken, opsCredentials, type OpsSettings } from '../ops/index.js';
 import type { SupplierSettings } from '../suppliers/index.js';
 
 export interface GatewayConfig {
@@ -20,6 +22,12 @@ export interface GatewayConfig {
   readonly suppliers: readonly SupplierSettings[];
   readonly cache: CacheSettings;
   readonly population: { readonly seed: number; readonly size: number };
+  readonly ops: OpsSettings & {
+    /** Set when no token was configured (development only): the token generated for this process. */
+    readonly generatedToken?: string;
+  };
+  /** This replica's name in shared ops decisions and logs. */
+  readonly replica: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -33,6 +41,7 @@ const BREAKER_VARIABLES = {
   CONSECUTIVE_FAILURES: 'consecutiveFailures',
   RESET_TIMEOUT_MS: 'resetTimeoutMs',
   HALF_OPEN_PROBE: 'halfOpenProbe',
+  IDLE_PROBE_MS: 'idleProbeIntervalMs',
   PROBE_NHS_NUMBER: 'probeNhsNumber',
 } as const satisfies Record<string, keyof BreakerOptionsInput>;
 
@@ -88,7 +97,31 @@ const schema = z.object({
   CACHE_MEMORY_MAX_MB: integer(32, 1, 4_096),
   SYNTHETIC_SEED: integer(DEFAULT_POPULATION.seed, 0, 2 ** 32 - 1),
   SYNTHETIC_PATIENTS: integer(DEFAULT_POPULATION.size, 5, 100_000),
+  OPS_HOST: host('127.0.0.1'),
+  OPS_PORT: port(4090),
+  OPS_TOKEN: z.string().optional(),
+  OPS_TOKENS: z.string().optional(),
+  GATEWAY_REPLICA_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
 });
+
+function opsSettings(parsed: z.output<typeof schema>): GatewayConfig['ops'] {
+  let credentials;
+  try {
+    credentials = opsCredentials(parsed.OPS_TOKENS, parsed.OPS_TOKEN);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
+  const base = { host: parsed.OPS_HOST, port: parsed.OPS_PORT };
+  if (credentials.length > 0) return { ...base, credentials };
+  if (parsed.NODE_ENV === 'production') {
+    throw new ConfigError(['OPS_TOKEN or OPS_TOKENS: required when NODE_ENV=production, got nothing']);
+  }
+  const generatedToken = generateOpsToken();
+  return { ...base, credentials: opsCredentials(undefined, generatedToken), generatedToken };
+}
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
   const urls = Object.fromEntries(
@@ -129,6 +162,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       redisTimeoutMs: parsed.REDIS_TIMEOUT_MS,
     },
     population: { seed: parsed.SYNTHETIC_SEED, size: parsed.SYNTHETIC_PATIENTS },
+    ops: opsSettings(parsed),
+    replica: parsed.GATEWAY_REPLICA_ID ?? `${hostname()}-${process.pid}`,
   };
 }
 

@@ -7,6 +7,7 @@ import type { CachedEntity, EntityCache } from '../cache/index.js';
 import type { GatewayContext } from '../context.js';
 import { readEntities, requireAnswered, type EntityAnswer } from './classify.js';
 import type { IdentitySelection } from './identity.js';
+import type { SupplierObserver } from './observer.js';
 import type { HttpTransport } from './transport.js';
 
 export interface SupplierParts {
@@ -15,6 +16,7 @@ export interface SupplierParts {
   readonly transport: HttpTransport;
   readonly cache: EntityCache;
   readonly identity: IdentitySelection;
+  readonly observer: SupplierObserver;
 }
 
 type Representation = { __typename: string; nhsNumber: string };
@@ -61,6 +63,7 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     const headers = { 'x-request-id': context.requestId };
     let answers: readonly (EntityAnswer | undefined)[];
     let failure: SupplierFailure | undefined;
+    const started = performance.now();
     try {
       answers = await this.parts.breaker.execute(async (signal) =>
         requireAnswered(readEntities(await this.parts.transport.post(body, headers, signal), asked)),
@@ -71,6 +74,8 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
       const partial = (failure.partial ?? new Map()) as ReadonlyMap<number, EntityAnswer>;
       answers = asked.map((_, i) => partial.get(i));
     }
+    const outcome = failure === undefined ? 'success' : failure.counts ? 'failure' : 'rejected';
+    this.parts.observer.called(this.parts.name, outcome, failure?.reason, performance.now() - started);
     return this.assemble(context, selection, asked, answers, failure);
   }
 
@@ -123,6 +128,7 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     });
     this.parts.cache.remember(supplier, selection, fresh);
     context.availability.record(supplier, this.parts.breaker.state, outcomes, failure?.reason);
+    this.parts.observer.served(supplier, outcomes);
     return { data: { _entities: entities }, ...(errors.length > 0 ? { errors } : {}) };
   }
 }

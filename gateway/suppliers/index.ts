@@ -8,11 +8,13 @@ import type { EntityCache } from '../cache/index.js';
 import { readEntities, requireAnswered } from './classify.js';
 import { SupplierDataSource } from './data-source.js';
 import { IdentitySelection } from './identity.js';
+import { NO_SUPPLIER_OBSERVER, type SupplierObserver } from './observer.js';
 import { HttpTransport } from './transport.js';
 
 export { SupplierDataSource } from './data-source.js';
 export { readEntities, requireAnswered, type EntityAnswer } from './classify.js';
 export { HttpTransport } from './transport.js';
+export { NO_SUPPLIER_OBSERVER, type CallOutcome, type SupplierObserver } from './observer.js';
 
 export interface SupplierSettings {
   readonly name: string;
@@ -33,10 +35,13 @@ export interface Supplier {
 const PROBE_QUERY =
   'query Probe($representations: [_Any!]!) { _entities(representations: $representations) { ... on Patient { nhsNumber } } }';
 
-export function createSupplier(
-  settings: SupplierSettings,
-  deps: { clock: Clock; cache: EntityCache },
-): Supplier {
+export interface SupplierDependencies {
+  readonly clock: Clock;
+  readonly cache: EntityCache;
+  readonly observer?: SupplierObserver;
+}
+
+export function createSupplier(settings: SupplierSettings, deps: SupplierDependencies): Supplier {
   const transport = new HttpTransport(settings.url, {
     connections: settings.connections,
     maxResponseBytes: settings.maxResponseBytes,
@@ -62,6 +67,7 @@ export function createSupplier(
     transport,
     cache: deps.cache,
     identity: new IdentitySelection(),
+    observer: deps.observer ?? NO_SUPPLIER_OBSERVER,
   });
   return {
     name: settings.name,

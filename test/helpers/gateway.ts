@@ -7,6 +7,7 @@ import type { TestSupplier } from '../../lib/testbed/index.js';
 
 /** 32 bytes as hex: a fixed cache key so a restarted gateway can read what the last one wrote. */
 export const TEST_CACHE_KEY = 'a1'.repeat(32);
+export const TEST_OPS_TOKEN = 'test-ops-token-0123456789';
 
 /**
  * A gateway in this process (so a test can hand it a clock), talking over real HTTP to real supplier
@@ -20,6 +21,8 @@ export async function startTestGateway(
   const config = loadConfig({
     NODE_ENV: 'test',
     GATEWAY_PORT: '0',
+    OPS_PORT: '0',
+    OPS_TOKEN: TEST_OPS_TOKEN,
     GP_URL: suppliers.gp.url,
     HOSPITAL_URL: suppliers.hospital.url,
     CACHE_ENCRYPTION_KEY: TEST_CACHE_KEY,

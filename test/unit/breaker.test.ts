@@ -168,6 +168,39 @@ describe('supplier breaker', () => {
     expect(states()).toEqual(['OPEN', 'HALF_OPEN', 'OPEN', 'HALF_OPEN', 'CLOSED']);
   });
 
+  it('probes an idle supplier and opens when the probe fails, without any clinician traffic', async () => {
+    let healthy = true;
+    const probe = vi.fn(() =>
+      healthy
+        ? Promise.resolve('ok')
+        : Promise.reject(new SupplierFailure('CONNECTION_FAILED', 'ECONNREFUSED')),
+    );
+    const { b, transitions } = breaker({ halfOpenProbe: 'synthetic', idleProbeIntervalMs: 5_000 }, probe);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(probe).toHaveBeenCalledTimes(1);
+    expect(b.state).toBe('CLOSED');
+    healthy = false;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(b.state).toBe('OPEN');
+    expect(transitions.at(-1)?.cause).toBe('idle probe failed (CONNECTION_FAILED)');
+    healthy = true;
+    await vi.advanceTimersByTimeAsync(5_000); // reset timeout: half-open, synthetic probe succeeds
+    expect(b.state).toBe('CLOSED');
+  });
+
+  it('does not probe while traffic flows, nor while isolated', async () => {
+    const probe = vi.fn(() => Promise.resolve('ok'));
+    const { b } = breaker({ halfOpenProbe: 'synthetic', idleProbeIntervalMs: 5_000 }, probe);
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      await settle(b.execute(ok));
+    }
+    expect(probe).not.toHaveBeenCalled();
+    b.isolate('incident');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(probe).not.toHaveBeenCalled();
+  });
+
   it('times calls out, aborting the request, and counts the timeout as a failure', async () => {
     const { b } = breaker({ timeoutMs: 1_000 });
     let signal!: AbortSignal;

@@ -39,10 +39,23 @@ describe('gateway configuration', () => {
     expect(config.suppliers.map((s) => s.breaker.timeoutMs)).toEqual([900, 1500]);
   });
 
-  it('refuses to run in production without a cache encryption key', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CACHE_ENCRYPTION_KEY/);
-    expect(loadConfig({ NODE_ENV: 'production', CACHE_ENCRYPTION_KEY: 'ab'.repeat(32) }).mode).toBe(
-      'production',
+  it('refuses to run in production without a cache encryption key or an ops token', () => {
+    const token = 'a-long-enough-ops-token';
+    expect(() => loadConfig({ NODE_ENV: 'production', OPS_TOKEN: token })).toThrow(/CACHE_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production', CACHE_ENCRYPTION_KEY: 'ab'.repeat(32) })).toThrow(
+      /OPS_TOKEN/,
     );
+    expect(
+      loadConfig({ NODE_ENV: 'production', CACHE_ENCRYPTION_KEY: 'ab'.repeat(32), OPS_TOKEN: token }).mode,
+    ).toBe('production');
+  });
+
+  it('generates an ops token in development, and names operators from OPS_TOKENS', () => {
+    expect(loadConfig({}).ops.generatedToken).toMatch(/^[\w-]{32}$/);
+    const ops = loadConfig({ OPS_TOKENS: 'alice=alice-token-1234567,bob=bob-token-12345678' }).ops;
+    expect(ops.credentials.map((c) => c.operator)).toEqual(['alice', 'bob']);
+    expect(ops.generatedToken).toBeUndefined();
+    expect(() => loadConfig({ OPS_TOKEN: 'short' })).toThrow(/at least 16 characters/);
+    expect(() => loadConfig({ OPS_TOKENS: 'no-equals-sign' })).toThrow(/operator=token/);
   });
 });

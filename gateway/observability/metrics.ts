@@ -1,0 +1,145 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EntityOutcome } from '../availability/index.js';
+import type { BreakerState, FailureReason, SupplierBreaker } from '../breakers/index.js';
+import type { CacheObserver, RecallOutcome, TierHealth } from '../cache/index.js';
+import type { CallOutcome, SupplierObserver } from '../suppliers/observer.js';
+
+const STATES: readonly BreakerState[] = ['CLOSED', 'HALF_OPEN', 'OPEN', 'ISOLATED'];
+const label = (state: BreakerState) => state.toLowerCase();
+
+/**
+ * The gateway's Prometheus metrics (prom-client), in a registry of its own. Names follow Prometheus
+ * conventions: `_total` counters, `_seconds` durations, lower-case label values. docs/operations.md lists
+ * them with example queries.
+ */
+export class GatewayMetrics implements SupplierObserver, CacheObserver {
+  readonly registry = new Registry();
+  private readonly breakerState: Gauge<'supplier' | 'state'>;
+  private readonly transitions: Counter<'supplier' | 'from' | 'to'>;
+  private readonly duration: Histogram<'supplier' | 'outcome'>;
+  private readonly requests: Counter<'supplier' | 'outcome' | 'reason'>;
+  private readonly sections: Counter<'supplier' | 'status'>;
+  private readonly lastLive: Gauge<'supplier'>;
+  private readonly lookups: Counter<'supplier' | 'result'>;
+  private readonly writes: Counter<'supplier' | 'result'>;
+  readonly controls: Counter<'supplier' | 'action'>;
+  private readonly now: () => number;
+
+  constructor(options: { cacheHealth: () => readonly TierHealth[]; now: () => number }) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.breakerState = new Gauge({
+      name: 'patient_gateway_breaker_state',
+      help: 'Circuit breaker state per supplier: 1 for the current state (closed, half_open, open, isolated), 0 for the others',
+      labelNames: ['supplier', 'state'],
+      registers,
+    });
+    this.transitions = new Counter({
+      name: 'patient_gateway_breaker_transitions_total',
+      help: 'Circuit breaker state changes per supplier',
+      labelNames: ['supplier', 'from', 'to'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'patient_gateway_supplier_request_duration_seconds',
+      help: 'Duration of calls to each supplier, including timeouts and refusals by the breaker',
+      labelNames: ['supplier', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers,
+    });
+    this.requests = new Counter({
+      name: 'patient_gateway_supplier_requests_total',
+      help: 'Calls to each supplier by outcome (success, failure, rejected by the breaker) and failure reason',
+      labelNames: ['supplier', 'outcome', 'reason'],
+      registers,
+    });
+    this.sections = new Counter({
+      name: 'patient_gateway_sections_served_total',
+      help: "Patients' supplier sections served, by status: live, stale (from cache) or unavailable",
+      labelNames: ['supplier', 'status'],
+      registers,
+    });
+    this.lastLive = new Gauge({
+      name: 'patient_gateway_supplier_last_live_timestamp_seconds',
+      help: 'When each supplier last answered live (data age = time() - this)',
+      labelNames: ['supplier'],
+      registers,
+    });
+    this.lookups = new Counter({
+      name: 'patient_gateway_cache_lookups_total',
+      help: 'Stale-cache lookups by result: hit, miss, expired, quarantined, unreadable',
+      labelNames: ['supplier', 'result'],
+      registers,
+    });
+    this.writes = new Counter({
+      name: 'patient_gateway_cache_writes_total',
+      help: 'Stale-cache writes by result: written, skipped (written recently), failed',
+      labelNames: ['supplier', 'result'],
+      registers,
+    });
+    this.controls = new Counter({
+      name: 'patient_gateway_control_actions_total',
+      help: 'Operator control actions (isolate, restore, reset, quarantine, lift_quarantine, purge) per supplier',
+      labelNames: ['supplier', 'action'],
+      registers,
+    });
+    new Gauge({
+      name: 'patient_gateway_cache_tier_up',
+      help: 'Whether each cache tier is usable (memory always; redis when REDIS_URL is set): 1 up, 0 down',
+      labelNames: ['tier'],
+      registers,
+      collect() {
+        for (const tier of options.cacheHealth()) this.set({ tier: tier.tier }, tier.status === 'up' ? 1 : 0);
+      },
+    });
+    this.now = options.now;
+  }
+
+  /** Follows a breaker's state for the state gauge and the transitions counter. */
+  watch(breaker: SupplierBreaker): void {
+    const show = (current: BreakerState) => {
+      for (const state of STATES)
+        this.breakerState.set({ supplier: breaker.supplier, state: label(state) }, state === current ? 1 : 0);
+    };
+    show(breaker.state);
+    breaker.onTransition((t) => {
+      this.transitions.inc({ supplier: t.supplier, from: label(t.from), to: label(t.to) });
+      show(t.to);
+    });
+  }
+
+  called(
+    supplier: string,
+    outcome: CallOutcome,
+    reason: FailureReason | undefined,
+    durationMs: number,
+  ): void {
+    this.duration.observe({ supplier, outcome }, durationMs / 1000);
+    this.requests.inc({ supplier, outcome, reason: reason?.toLowerCase() ?? '' });
+  }
+
+  served(supplier: string, outcomes: readonly EntityOutcome[]): void {
+    let live = false;
+    for (const o of outcomes) {
+      this.sections.inc({ supplier, status: o.status.toLowerCase() });
+      live ||= o.status === 'LIVE';
+    }
+    if (live) this.lastLive.set({ supplier }, this.now() / 1000);
+  }
+
+  recalled(supplier: string, outcome: RecallOutcome): void {
+    this.lookups.inc({ supplier, result: outcome });
+  }
+
+  wrote(supplier: string, outcome: string, count: number): void {
+    this.writes.inc({ supplier, result: outcome }, count);
+  }
+
+  /** Current value of a counter or gauge for some labels (0 when never set), for the ops status. */
+  async value(name: string, labels: Record<string, string>): Promise<number> {
+    const metric = await this.registry.getSingleMetric(name)?.get();
+    return (metric?.values ?? [])
+      .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Error codes of the ops API, in `{ "error": { "code", "message" } }` bodies. A rejected request changes
+ * nothing. docs/operations.md lists them; a test keeps the two in step.
+ */
+export const OpsErrorCode = {
+  /** Missing or wrong `Authorization: Bearer <ops token>`. */
+  OPS_UNAUTHENTICATED: 401,
+  /** No supplier of that name. */
+  UNKNOWN_SUPPLIER: 404,
+  /** Every control action needs a reason (3 to 500 characters). */
+  REASON_REQUIRED: 400,
+  /** A quarantine cut-off that is not an ISO 8601 date-time with a zone, or is in the future. */
+  INVALID_CUTOFF: 400,
+  /** A purge by patient with an invalid NHS number. */
+  INVALID_NHS_NUMBER: 400,
+  /** The body is not a JSON object. */
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  /** A purge could not reach Redis: copies in this process were removed, those in Redis were not. */
+  PURGE_INCOMPLETE: 503,
+} as const;
+
+export type OpsErrorCodeName = keyof typeof OpsErrorCode;
+
+export class OpsError extends Error {
+  constructor(
+    readonly code: OpsErrorCodeName,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OpsError';
+  }
+
+  get status(): number {
+    return OpsErrorCode[this.code];
+  }
+}

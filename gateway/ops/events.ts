@@ -1,0 +1,59 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * Server-Sent Events to dashboards: `status` snapshots (at once, every `everyMs`, and after each change),
+ * `transition` and `control` events as they happen, and a comment every 15 s to keep proxies from closing
+ * an idle stream.
+ */
+export class EventStream {
+  private readonly clients = new Set<ServerResponse>();
+  private readonly timers: ReturnType<typeof setInterval>[];
+
+  constructor(
+    private readonly snapshot: () => Promise<unknown>,
+    everyMs: number,
+  ) {
+    this.timers = [
+      setInterval(() => void this.pushStatus(), everyMs),
+      setInterval(() => this.write(': keep-alive\n\n'), 15_000),
+    ];
+    for (const t of this.timers) t.unref();
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  async add(res: ServerResponse): Promise<void> {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    this.clients.add(res);
+    res.on('close', () => this.clients.delete(res));
+    res.write(`event: status\ndata: ${JSON.stringify(await this.snapshot())}\n\n`);
+  }
+
+  /** Sends an event to every connected dashboard, then a fresh status snapshot. */
+  publish(event: 'transition' | 'control', data: unknown): void {
+    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    void this.pushStatus();
+  }
+
+  close(): void {
+    for (const t of this.timers) clearInterval(t);
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+
+  private async pushStatus(): Promise<void> {
+    if (this.clients.size === 0) return;
+    this.write(`event: status\ndata: ${JSON.stringify(await this.snapshot())}\n\n`);
+  }
+
+  private write(chunk: string): void {
+    for (const res of this.clients) res.write(chunk);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The ops surface: live breaker state and metrics, Server-Sent Events, health probes, a dashboard, and
+ * the controls that isolate, restore, reset, quarantine and purge a supplier across every replica.
+ */
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { GatewayCache } from '../cache/index.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Supplier } from '../suppliers/index.js';
+import type { OpsCredential } from './auth.js';
+import { SupplierControls } from './controls.js';
+import type { DecisionStore } from './decisions.js';
+import { EventStream } from './events.js';
+import { startOpsServer, type RunningOpsServer } from './server.js';
+import { opsStatus } from './status.js';
+
+export { authenticate, generateOpsToken, opsCredentials, type OpsCredential } from './auth.js';
+export { DecisionStore, type ControlEvent, type SupplierDecision } from './decisions.js';
+export { SupplierControls } from './controls.js';
+export { OpsErrorCode } from './errors.js';
+export type { OpsStatus, SupplierStatus } from './status.js';
+
+export interface OpsSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly credentials: readonly OpsCredential[];
+}
+
+export interface OpsParts {
+  readonly replica: string;
+  readonly suppliers: readonly Supplier[];
+  readonly cache: GatewayCache;
+  readonly decisions: DecisionStore;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly ready: () => boolean;
+}
+
+export interface RunningOps extends RunningOpsServer {
+  readonly controls: SupplierControls;
+}
+
+export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<RunningOps> {
+  const controls = new SupplierControls(parts);
+  const status = () => opsStatus(parts);
+  const events = new EventStream(status, 2_000);
+  for (const s of parts.suppliers)
+    s.breaker.onTransition((t) => events.publish('transition', { ...t, at: new Date(t.at).toISOString() }));
+  controls.onEvent((event) => events.publish('control', event));
+  const server = await startOpsServer({
+    host: settings.host,
+    port: settings.port,
+    credentials: settings.credentials,
+    controls,
+    events,
+    status,
+    metrics: async () => ({
+      contentType: parts.metrics.registry.contentType,
+      body: await parts.metrics.registry.metrics(),
+    }),
+    ready: parts.ready,
+    now: () => parts.clock.now(),
+    logger: parts.logger,
+  });
+  return { ...server, controls };
+}

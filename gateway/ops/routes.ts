@@ -1,0 +1,107 @@
+import { parseNhsNumber } from '../../schema/nhs-number.js';
+import type { Actor, ControlResult, SupplierControls } from './controls.js';
+import { OpsError } from './errors.js';
+
+/** A parsed control request: the operator (from the token) and the JSON body. */
+export interface ControlRequest {
+  readonly operator: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export type ControlHandler = (request: ControlRequest) => Promise<ControlResult>;
+
+/** A reason is required for every action, and kept short enough to log. */
+function actorOf(request: ControlRequest): Actor {
+  const reason = request.body.reason;
+  if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 500) {
+    throw new OpsError('REASON_REQUIRED', 'every control action needs a "reason" of 3 to 500 characters');
+  }
+  return { by: request.operator, reason: reason.trim() };
+}
+
+function supplierOf(controls: SupplierControls, request: ControlRequest): string {
+  const name = request.params.supplier!;
+  if (!controls.supplier(name)) throw new OpsError('UNKNOWN_SUPPLIER', `no supplier named "${name}"`);
+  return name;
+}
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A quarantine cut-off: an ISO date-time with a zone, not in the future (a minute of clock skew allowed). */
+function cutoffOf(request: ControlRequest, now: number): string {
+  const since = request.body.since;
+  if (typeof since !== 'string' || !ISO_WITH_ZONE.test(since) || Number.isNaN(Date.parse(since))) {
+    throw new OpsError(
+      'INVALID_CUTOFF',
+      `"since" must be an ISO 8601 date-time with a zone, got ${JSON.stringify(since)}`,
+    );
+  }
+  if (Date.parse(since) > now + 60_000)
+    throw new OpsError('INVALID_CUTOFF', `"since" is in the future: ${since}`);
+  return new Date(Date.parse(since)).toISOString();
+}
+
+function nhsNumberOf(value: unknown): string {
+  const parsed = typeof value === 'string' ? parseNhsNumber(value) : undefined;
+  if (!parsed?.ok)
+    throw new OpsError('INVALID_NHS_NUMBER', `not a valid NHS number: ${JSON.stringify(value)}`);
+  return parsed.nhsNumber;
+}
+
+/**
+ * The control routes. Each handler validates everything before acting, so a rejected request changes
+ * nothing; `/api/suppliers/:supplier/...` names the supplier in the path.
+ */
+export function controlRoutes(controls: SupplierControls, now: () => number): Record<string, ControlHandler> {
+  return {
+    'POST /api/suppliers/:supplier/isolate': (r) => {
+      const [name, actor] = [supplierOf(controls, r), actorOf(r)];
+      return controls.isolate(name, actor);
+    },
+    'POST /api/suppliers/:supplier/restore': (r) => {
+      const [name, actor] = [supplierOf(controls, r), actorOf(r)];
+      return controls.restore(name, actor);
+    },
+    'POST /api/suppliers/:supplier/reset': (r) => {
+      const [name, actor] = [supplierOf(controls, r), actorOf(r)];
+      return controls.reset(name, actor);
+    },
+    'POST /api/suppliers/:supplier/quarantine': (r) => {
+      const [name, actor, since] = [supplierOf(controls, r), actorOf(r), cutoffOf(r, now())];
+      return controls.quarantine(name, since, actor);
+    },
+    'DELETE /api/suppliers/:supplier/quarantine': (r) => {
+      const [name, actor] = [supplierOf(controls, r), actorOf(r)];
+      return controls.liftQuarantine(name, actor);
+    },
+    'POST /api/suppliers/:supplier/purge': (r) => {
+      const name = supplierOf(controls, r);
+      const nhsNumber = r.body.nhsNumber === undefined ? undefined : nhsNumberOf(r.body.nhsNumber);
+      const actor = actorOf(r);
+      return controls.purge({ supplier: name, ...(nhsNumber ? { nhsNumber } : {}) }, actor);
+    },
+    'POST /api/patients/:nhsNumber/purge': (r) => {
+      const nhsNumber = nhsNumberOf(r.params.nhsNumber);
+      return controls.purge({ nhsNumber }, actorOf(r));
+    },
+  };
+}
+
+/** Matches `METHOD /path` against a route pattern with `:name` segments. */
+export function matchRoute(
+  pattern: string,
+  method: string,
+  path: string,
+): Record<string, string> | undefined {
+  const [patternMethod, patternPath] = pattern.split(' ') as [string, string];
+  const want = patternPath.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    if (want[i]!.startsWith(':')) params[want[i]!.slice(1)] = decodeURIComponent(got[i]!);
+    else if (want[i] !== got[i]) return undefined;
+  }
+  return method === patternMethod ? params : { __methodMismatch: '1' };
+}

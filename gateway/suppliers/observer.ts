@@ -1,0 +1,14 @@
+import type { EntityOutcome } from '../availability/index.js';
+import type { FailureReason } from '../breakers/index.js';
+
+export type CallOutcome = 'success' | 'failure' | 'rejected';
+
+/** Told about every supplier fetch; the metrics module is the production implementation. */
+export interface SupplierObserver {
+  /** One call to the supplier, or its refusal by the breaker (`rejected`: nothing was sent). */
+  called(supplier: string, outcome: CallOutcome, reason: FailureReason | undefined, durationMs: number): void;
+  /** What one fetch served, patient by patient. */
+  served(supplier: string, outcomes: readonly EntityOutcome[]): void;
+}
+
+export const NO_SUPPLIER_OBSERVER: SupplierObserver = { called: () => undefined, served: () => undefined };
