@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Playwright's own test runner is not used: vitest drives playwright-core and Debian's chromium directly.
     // Integration tests start real supplier processes, Redis and Chromium; give them time, not retries.
     testTimeout: 30_000,
     hookTimeout: 60_000,

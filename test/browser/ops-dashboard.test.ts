@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningGateway } from '../../gateway/app.js';
+import { startSupplier, type TestSupplier } from '../../lib/testbed/index.js';
+import { startTestGateway, TEST_OPS_TOKEN } from '../helpers/gateway.js';
+import { availabilityOf, nextPatient, record, warm, WriteCounter } from '../helpers/scenario.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = 'test-results';
+
+describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
+  let gp: TestSupplier;
+  let hospital: TestSupplier;
+  let gateway: RunningGateway;
+  let browser: Browser;
+  let page: Page;
+  const writes = new WriteCounter();
+  const card = (supplier: string) => page.locator(`article[data-supplier="${supplier}"]`);
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install Debian's chromium (bash .ci/run does) or set CHROMIUM_PATH`,
+      );
+    }
+    [gp, hospital] = await Promise.all([startSupplier('gp'), startSupplier('hospital')]);
+    gateway = await startTestGateway(
+      { gp, hospital },
+      { BREAKER_TIMEOUT_MS: '400', BREAKER_IDLE_PROBE_MS: '200', BREAKER_RESET_TIMEOUT_MS: '60000' },
+      { cacheObserver: writes },
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await Promise.all([gp?.stop(), hospital?.stop()]);
+  });
+
+  it('asks for the ops token, then shows one live card per supplier', async () => {
+    await page.goto(gateway.ops.url);
+    await expect.poll(() => page.locator('#login').isVisible()).toBe(true);
+    await page.fill('#token', TEST_OPS_TOKEN);
+    await page.click('#login-form button[type=submit]');
+    await card('gp').waitFor();
+    expect(await card('gp').locator('.badge').textContent()).toBe('CLOSED');
+    expect(await card('hospital').locator('.badge').textContent()).toBe('CLOSED');
+    await expect.poll(() => page.locator('#stream').textContent()).toBe('live');
+  });
+
+  it('turns a card OPEN when its supplier is killed, without anyone reloading the page', async () => {
+    await hospital.kill();
+    await expect
+      .poll(() => card('hospital').locator('.badge').textContent(), { timeout: 8_000 })
+      .toBe('OPEN');
+    expect(await card('hospital').textContent()).toMatch(/Last failure\s*CONNECTION_FAILED/);
+    await hospital.restart();
+    await page.screenshot({ path: `${SCREENSHOTS}/ops-dashboard-open.png`, fullPage: true });
+  });
+
+  it('isolates a supplier from its card, asking for a reason; no request reaches it and clinicians get STALE', async () => {
+    gateway.suppliers.find((s) => s.name === 'hospital')!.breaker.reset('test: hospital is back');
+    const n = nextPatient();
+    await warm(gateway, writes, n);
+    await card('gp').locator('button[data-action=isolate]').click();
+    await expect.poll(() => page.locator('#confirm').isVisible()).toBe(true);
+    await page.click('#confirm-ok');
+    await expect.poll(() => page.locator('#confirm-error').textContent()).toMatch(/REASON_REQUIRED/);
+    await page.fill('#reason', 'SOC: supplier reports ransomware on its network');
+    await page.click('#confirm-ok');
+    await expect.poll(() => card('gp').locator('.badge').textContent(), { timeout: 5_000 }).toBe('ISOLATED');
+    expect(await card('gp').textContent()).toContain('SOC: supplier reports ransomware');
+    const before = (await gp.stats()).requests;
+    const answer = await record(gateway, n);
+    expect(availabilityOf(answer).gp).toMatchObject({ status: 'STALE', breaker: 'ISOLATED' });
+    expect((await gp.stats()).requests).toBe(before);
+    await expect.poll(() => page.locator('#events').textContent()).toMatch(/isolate gp by ops/);
+    await page.screenshot({ path: `${SCREENSHOTS}/ops-dashboard-isolated.png`, fullPage: true });
+    await card('gp').locator('button[data-action=restore]').click();
+    await page.fill('#reason', 'SOC: all clear');
+    await page.click('#confirm-ok');
+    await expect.poll(() => card('gp').locator('.badge').textContent(), { timeout: 5_000 }).toBe('CLOSED');
+  });
+});
