@@ -3,6 +3,7 @@
  * documented ports (override with GP_PORT, HOSPITAL_PORT, GATEWAY_PORT). Ctrl+C stops all three. A supplier
  * may be stopped on its own (kill its pid) to see the degraded view; the gateway keeps serving.
  */
+import { randomBytes } from 'node:crypto';
 import { launch, type Launched } from '../lib/launch.js';
 import { formatNhsNumber } from '../schema/nhs-number.js';
 import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
@@ -16,9 +17,11 @@ async function main(): Promise<void> {
   started.push(gp);
   const hospital = await launch({ entry: 'subgraphs/hospital/main.ts', env });
   started.push(hospital);
+  // A token for this run's ops console, unless the operator brought their own.
+  const opsToken = process.env.OPS_TOKEN ?? randomBytes(18).toString('base64url');
   const gateway = await launch({
     entry: 'gateway/main.ts',
-    env: { ...env, GP_URL: gp.ready.url, HOSPITAL_URL: hospital.ready.url },
+    env: { ...env, GP_URL: gp.ready.url, HOSPITAL_URL: hospital.ready.url, OPS_TOKEN: opsToken },
   });
   started.push(gateway);
   for (const [name, p] of [
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
 Patient record availability gateway is running.
 
   Clinical GraphQL endpoint  ${gateway.ready.url}
+  Ops console                ${gateway.ready.urls?.ops ?? '(not started)'}/  (ops token: ${process.env.OPS_TOKEN ? 'your OPS_TOKEN' : opsToken})
+  Prometheus metrics         ${gateway.ready.urls?.ops ?? ''}/metrics
   GP supplier                ${gp.ready.url}  (pid ${gp.pid})
   Hospital supplier          ${hospital.ready.url}  (pid ${hospital.pid})
 
@@ -49,7 +54,8 @@ Sample patient (synthetic, NHS number ${formatNhsNumber(fixtures.sample)}):
   curl -s ${gateway.ready.url} -H 'content-type: application/json' \\
     -d '{"query":"${query}"}'
 
-See the degraded view: query once, then \`kill ${gp.pid}\` (the GP supplier) and query again.
+See the degraded view: query once, then \`kill ${gp.pid}\` (the GP supplier) and query again;
+its card in the ops console turns OPEN within seconds.
 Other test patients: restricted ${fixtures.restricted}, deceased ${fixtures.deceased}, no hospital history ${fixtures.noHospitalHistory}, unknown ${fixtures.unknown}.
 Ctrl+C stops everything.
 `);

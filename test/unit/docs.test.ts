@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { configVariables } from '../../gateway/config/index.js';
 import { ErrorCode } from '../../gateway/errors/index.js';
 import { FAILURE_REASONS } from '../../gateway/breakers/index.js';
+import { OpsErrorCode } from '../../gateway/ops/index.js';
 import { supplierVariables } from '../../subgraphs/server/index.js';
 
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
@@ -16,6 +17,20 @@ describe('documentation stays in step with the code', () => {
     for (const reason of Object.keys(FAILURE_REASONS)) {
       expect(errors, reason).toMatch(new RegExp(`\\|\\s*\`${reason}\`\\s*\\|`));
     }
+  });
+
+  it('lists every ops error code with its HTTP status, and every metric', async () => {
+    const operations = doc('operations.md');
+    for (const [code, status] of Object.entries(OpsErrorCode)) {
+      expect(operations, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`));
+    }
+    const { GatewayMetrics } = await import('../../gateway/observability/index.js');
+    const metrics = new GatewayMetrics({ cacheHealth: () => [], now: () => 0 });
+    const names = (await metrics.registry.getMetricsAsJSON())
+      .map((m) => m.name)
+      .filter((n) => n.startsWith('patient_gateway_'));
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) expect(operations, name).toContain(`\`${name}\``);
   });
 
   it('lists every environment variable the gateway and the suppliers read', () => {
