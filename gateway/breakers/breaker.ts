@@ -100,7 +100,8 @@ export class SupplierBreaker {
     circuit.on('success', () => (this.consecutiveFailures = 0));
     circuit.on('close', () => (this.consecutiveFailures = 0));
     circuit.on('open', () => {
-      const fallback = this.current === 'HALF_OPEN' ? 'half-open probe failed' : 'failure rate over threshold';
+      const fallback =
+        this.current === 'HALF_OPEN' ? 'half-open probe failed' : 'failure rate over threshold';
       this.settle(this.openCause ?? fallback);
       this.openCause = undefined;
     });
