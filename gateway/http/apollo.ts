@@ -1,6 +1,9 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../../lib/logger.js';
@@ -79,6 +82,9 @@ export function createApolloServer(parts: ApolloServerParts): ApolloServer<Gatew
       ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
       availabilityPlugin(),
       ApolloServerPluginLandingPageDisabled(),
+      // Clinical answers are never HTTP-cacheable (Apollo Server sends no-store); computing a cache policy
+      // for every response would be work for nothing.
+      ApolloServerPluginCacheControlDisabled(),
       ...(parts.plugins ?? []),
     ],
   });

@@ -68,6 +68,7 @@ function reject(res: ServerResponse, code: ErrorCodeName, message: string, reque
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
+    'cache-control': 'no-store',
   });
   res.end(body);
 }
@@ -100,6 +101,8 @@ export async function startClinicalEndpoint(
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.setHeader('x-request-id', requestId);
+    // Patient data: no browser or proxy may keep a copy (the gateway's own cache is governed; theirs are not).
+    res.setHeader('cache-control', 'no-store');
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);

@@ -52,14 +52,11 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     const operation = this.parts.identity.operationFor(request.query ?? '', options.document);
     const selection = this.parts.cache.selectionId(
       Object.keys(otherVariables).length === 0
-        ? operation
-        : `${operation}\n${JSON.stringify(otherVariables)}`,
+        ? operation.text
+        : `${operation.text}\n${JSON.stringify(otherVariables)}`,
     );
-    const body = JSON.stringify({
-      query: operation,
-      variables: request.variables,
-      operationName: request.operationName,
-    });
+    const name = request.operationName ? `,"operationName":${JSON.stringify(request.operationName)}` : '';
+    const body = `${operation.bodyPrefix}${JSON.stringify(request.variables)}${name}}`;
     const headers = { 'x-request-id': context.requestId };
     let answers: readonly (EntityAnswer | undefined)[];
     let failure: SupplierFailure | undefined;

@@ -11,17 +11,26 @@ import { LRUCache } from 'lru-cache';
 
 const NHS_NUMBER: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'nhsNumber' } };
 
+/** A supplier operation as sent: its text, and the start of its JSON request body, serialised once. */
+export interface PreparedOperation {
+  readonly text: string;
+  /** `{"query":"...","variables":` — the request body is this, the variables' JSON, and a closing brace. */
+  readonly bodyPrefix: string;
+}
+
 /**
  * Makes every `... on Patient` selection under `_entities` also ask for `nhsNumber`, so each answer can
- * be checked against the patient it was asked about. Rewritten operations are kept per operation text.
+ * be checked against the patient it was asked about. Rewritten operations are kept per operation text,
+ * with their serialised query, so the hot path only serialises each call's variables.
  */
 export class IdentitySelection {
-  private readonly rewritten = new LRUCache<string, string>({ max: 2_000 });
+  private readonly rewritten = new LRUCache<string, PreparedOperation>({ max: 2_000 });
 
-  operationFor(query: string, document?: DocumentNode): string {
+  operationFor(query: string, document?: DocumentNode): PreparedOperation {
     let out = this.rewritten.get(query);
     if (out === undefined) {
-      out = print(addNhsNumber(document ?? parse(query)));
+      const text = print(addNhsNumber(document ?? parse(query)));
+      out = { text, bodyPrefix: `{"query":${JSON.stringify(text)},"variables":` };
       this.rewritten.set(query, out);
     }
     return out;

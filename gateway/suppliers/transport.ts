@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { SupplierFailure } from '../breakers/index.js';
 
 export interface TransportOptions {
@@ -51,20 +51,8 @@ export class HttpTransport {
       const code = (error as { code?: string }).code ?? (error as Error).name;
       throw new SupplierFailure('CONNECTION_FAILED', code);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
     try {
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > this.options.maxResponseBytes) {
-          response.body.destroy();
-          throw new SupplierFailure(
-            'MALFORMED_RESPONSE',
-            `response larger than ${this.options.maxResponseBytes} bytes`,
-          );
-        }
-        chunks.push(chunk as Buffer);
-      }
+      return { status: response.statusCode, body: await this.readBody(response) };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (error instanceof SupplierFailure) throw error;
@@ -73,7 +61,31 @@ export class HttpTransport {
         `response cut short (${(error as { code?: string }).code ?? 'closed'})`,
       );
     }
-    return { status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  /** The body as text, refusing more than maxResponseBytes (declared up front, or counted as it streams). */
+  private async readBody(response: Dispatcher.ResponseData): Promise<string> {
+    const limit = this.options.maxResponseBytes;
+    const tooLarge = () => new SupplierFailure('MALFORMED_RESPONSE', `response larger than ${limit} bytes`);
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared)) {
+      if (declared > limit) {
+        response.body.destroy();
+        throw tooLarge();
+      }
+      return response.body.text();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        response.body.destroy();
+        throw tooLarge();
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   close(): Promise<void> {

@@ -43,8 +43,9 @@ describe('federated patient record over real supplier processes', () => {
   });
 
   it('answers a whole record from both suppliers, matching what each supplier holds', async () => {
-    const { status, body } = await graphql(gateway.url, FULL_RECORD, { n: fixtures.sample });
+    const { status, body, headers } = await graphql(gateway.url, FULL_RECORD, { n: fixtures.sample });
     expect(status).toBe(200);
+    expect(headers.get('cache-control')).toBe('no-store');
     expect(body.errors).toBeUndefined();
     const patient = body.data!.patient as Record<string, unknown[]> & {
       demographics: Record<string, unknown>;
