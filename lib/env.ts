@@ -28,22 +28,27 @@ export function parseSettings<S extends z.ZodType>(schema: S, source: Record<str
   );
 }
 
+/** `what` for a value that is not a number at all; the range messages below otherwise. */
+const notANumber = (what: string) => ({
+  error: (issue: { code: string }) => (issue.code === 'invalid_type' ? what : undefined),
+});
+
 /** An env var holding a TCP port (0 lets the system choose a free one). */
 export const port = (fallback: number) =>
   z.coerce
-    .number({ error: 'must be a port number' })
-    .int('must be a whole number')
-    .min(0)
-    .max(65535)
+    .number(notANumber('must be a port number'))
+    .int('must be a port number')
+    .min(0, 'must be a port number')
+    .max(65535, 'must be a port number')
     .default(fallback);
 
-/** An env var holding a whole number of milliseconds (or any count) within bounds. */
+/** An env var holding a whole number within bounds (milliseconds, counts, bytes). */
 export const integer = (fallback: number, min: number, max: number) =>
   z.coerce
-    .number({ error: 'must be a number' })
+    .number(notANumber('must be a number'))
     .int('must be a whole number')
-    .min(min)
-    .max(max)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
     .default(fallback);
 
 export const onOff = (fallback: 'on' | 'off') =>

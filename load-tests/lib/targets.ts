@@ -118,6 +118,7 @@ export const TARGETS: Readonly<Record<string, Target>> = {
             HOSPITAL_URL: env.hospital.url,
             REDIS_URL: env.redis.url,
             CACHE_ENCRYPTION_KEY: CACHE_KEY,
+          OPS_TOKEN: 'benchmark-ops-token-0123456789',
           },
         }),
       ),

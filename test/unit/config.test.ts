@@ -28,6 +28,9 @@ describe('gateway configuration', () => {
     expect(message).toContain('GP_URL');
     expect(message).toContain('"ftp://x"');
     expect(message).toContain('REDIS_URL');
+    expect(() => loadConfig({ GATEWAY_MAX_REQUEST_BYTES: '1' })).toThrow(
+      /GATEWAY_MAX_REQUEST_BYTES: must be at least 1024, got "1"/,
+    );
   });
 
   it('validates breaker options per supplier, naming the variable and the value', () => {
