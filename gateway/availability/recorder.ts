@@ -5,7 +5,10 @@ export type SectionStatus = 'LIVE' | 'STALE' | 'UNAVAILABLE';
 /** What one supplier contributed to one response: the contract of `extensions.availability`. */
 export interface SupplierAvailability {
   readonly status: SectionStatus;
-  /** ISO time the oldest data shown from this supplier was received; present when STALE. */
+  /**
+   * ISO time the oldest copy shown from this supplier was received: present when STALE, and on LIVE when
+   * the optional freshness window served a recent copy instead of asking the supplier.
+   */
   readonly asOf?: string;
   readonly breaker: BreakerState;
   /** Why the supplier was not LIVE. */
@@ -23,7 +26,7 @@ export interface ProvenanceEntry {
 export interface EntityOutcome {
   readonly nhsNumber: string;
   readonly status: SectionStatus;
-  /** Epoch ms the data was received, for STALE. */
+  /** Epoch ms a cached copy was received (STALE, or LIVE from the freshness window); absent for live answers. */
   readonly receivedAt?: number;
 }
 
@@ -51,11 +54,7 @@ export class AvailabilityRecorder {
     entry.breaker = breaker;
     for (const o of outcomes) {
       if (RANK[o.status] > RANK[entry.status]) entry.status = o.status;
-      if (
-        o.status === 'STALE' &&
-        o.receivedAt !== undefined &&
-        (entry.oldest === undefined || o.receivedAt < entry.oldest)
-      ) {
+      if (o.receivedAt !== undefined && (entry.oldest === undefined || o.receivedAt < entry.oldest)) {
         entry.oldest = o.receivedAt;
       }
       if (o.status !== 'LIVE') {

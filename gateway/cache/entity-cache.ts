@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../lib/clock.js';
 import type { CacheCipher } from './cipher.js';
 import { keyedHash } from './secrets.js';
-import type { CacheStore } from './store.js';
+import { patternToRegExp, type CacheStore } from './store.js';
 
 export type RecallOutcome = 'hit' | 'miss' | 'expired' | 'quarantined' | 'unreadable';
 export type WriteOutcome = 'written' | 'skipped' | 'failed';
@@ -48,6 +48,8 @@ export class EntityCache {
   private readonly patientTags = new LRUCache<string, string>({ max: 20_000 });
   private readonly selectionIds = new LRUCache<string, string>({ max: 2_000 });
   private readonly lastWritten = new LRUCache<string, number>({ max: 50_000 });
+  private pending: { supplier: string; key: string; entity: unknown; receivedAt: number }[] = [];
+  private flushScheduled = false;
   private readonly observer: CacheObserver;
 
   constructor(private readonly options: EntityCacheOptions) {
@@ -66,7 +68,10 @@ export class EntityCache {
     return id;
   }
 
-  /** Remembers entities from a live answer. Returns at once; the write happens after the answer is sent. */
+  /**
+   * Remembers entities from a live answer. Returns at once: copies written within the refresh interval
+   * are skipped here, the rest are sealed and stored together after the answer has been sent.
+   */
   remember(
     supplier: string,
     selection: string,
@@ -74,7 +79,22 @@ export class EntityCache {
   ): void {
     if (entities.length === 0) return;
     const receivedAt = this.options.clock.now();
-    setImmediate(() => void this.write(supplier, selection, entities, receivedAt));
+    let skipped = 0;
+    for (const { nhsNumber, entity } of entities) {
+      const key = this.key(supplier, nhsNumber, selection);
+      const last = this.lastWritten.get(key);
+      if (last !== undefined && receivedAt - last < this.options.refreshIntervalMs) {
+        skipped++;
+        continue;
+      }
+      this.lastWritten.set(key, receivedAt);
+      this.pending.push({ supplier, key, entity, receivedAt });
+    }
+    if (skipped > 0) this.observer.wrote(supplier, 'skipped', skipped);
+    if (this.pending.length > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
   }
 
   /** The usable cached copy for each NHS number, in order (undefined: none that may be served). */
@@ -110,8 +130,12 @@ export class EntityCache {
     }
     const supplier = filter.supplier ?? '*';
     const patient = tag ?? '*';
+    const pattern = `${KEY_PREFIX}:${supplier}:${patient}:*`;
+    // Copies waiting to be written would otherwise land after the purge and bring the data back.
+    const match = patternToRegExp(pattern);
+    this.pending = this.pending.filter((p) => !match.test(p.key));
     this.lastWritten.clear();
-    return this.options.store.deleteMatching(`${KEY_PREFIX}:${supplier}:${patient}:*`);
+    return this.options.store.deleteMatching(pattern);
   }
 
   private key(supplier: string, nhsNumber: string, selection: string): string {
@@ -143,27 +167,23 @@ export class EntityCache {
     return stored;
   }
 
-  private async write(
-    supplier: string,
-    selection: string,
-    entities: readonly { nhsNumber: string; entity: unknown }[],
-    receivedAt: number,
-  ): Promise<void> {
-    const due: { key: string; value: Buffer }[] = [];
-    for (const { nhsNumber, entity } of entities) {
-      const key = this.key(supplier, nhsNumber, selection);
-      const last = this.lastWritten.get(key);
-      if (last !== undefined && receivedAt - last < this.options.refreshIntervalMs) continue;
-      this.lastWritten.set(key, receivedAt);
-      due.push({ key, value: this.options.cipher.seal(JSON.stringify({ entity, receivedAt }), key) });
-    }
-    if (due.length < entities.length) this.observer.wrote(supplier, 'skipped', entities.length - due.length);
-    if (due.length === 0) return;
+  /** Seals and stores everything remembered since the last flush, in one batch (one Redis round trip). */
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    const bySupplier = new Map<string, number>();
+    for (const p of batch) bySupplier.set(p.supplier, (bySupplier.get(p.supplier) ?? 0) + 1);
+    const sealed = batch.map((p) => ({
+      key: p.key,
+      value: this.options.cipher.seal(JSON.stringify({ entity: p.entity, receivedAt: p.receivedAt }), p.key),
+    }));
+    let outcome: WriteOutcome = 'written';
     try {
-      await this.options.store.setMany(due, this.options.maxStalenessMs);
-      this.observer.wrote(supplier, 'written', due.length);
+      await this.options.store.setMany(sealed, this.options.maxStalenessMs);
     } catch {
-      this.observer.wrote(supplier, 'failed', due.length);
+      outcome = 'failed';
     }
+    for (const [supplier, count] of bySupplier) this.observer.wrote(supplier, outcome, count);
   }
 }

@@ -95,6 +95,7 @@ const schema = z.object({
   CACHE_MAX_STALENESS_HOURS: integer(72, 1, 24 * 90),
   CACHE_REFRESH_INTERVAL_MS: integer(1_000, 0, 3_600_000),
   CACHE_MEMORY_MAX_MB: integer(32, 1, 4_096),
+  CACHE_FRESH_FOR_MS: integer(0, 0, 60_000),
   SYNTHETIC_SEED: integer(DEFAULT_POPULATION.seed, 0, 2 ** 32 - 1),
   SYNTHETIC_PATIENTS: integer(DEFAULT_POPULATION.size, 5, 100_000),
   OPS_HOST: host('127.0.0.1'),
@@ -152,6 +153,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       breaker: supplierBreaker(name, env),
       connections: parsed.SUPPLIER_CONNECTIONS,
       maxResponseBytes: parsed.SUPPLIER_MAX_RESPONSE_BYTES,
+      freshForMs: parsed.CACHE_FRESH_FOR_MS,
     })),
     cache: {
       redisUrl: parsed.REDIS_URL || undefined,

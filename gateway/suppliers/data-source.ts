@@ -17,6 +17,12 @@ export interface SupplierParts {
   readonly cache: EntityCache;
   readonly identity: IdentitySelection;
   readonly observer: SupplierObserver;
+  /**
+   * Optional load shedding: when every asked patient has a copy younger than this, answer from the cache
+   * without calling the supplier (labelled LIVE, with the copy's age as `asOf`). 0: off, always live.
+   */
+  readonly freshForMs: number;
+  readonly now: () => number;
 }
 
 type Representation = { __typename: string; nhsNumber: string };
@@ -55,6 +61,8 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
         ? operation.text
         : `${operation.text}\n${JSON.stringify(otherVariables)}`,
     );
+    const fresh = await this.freshCopies(context, selection, asked);
+    if (fresh) return this.serveFresh(context, asked, fresh);
     const name = request.operationName ? `,"operationName":${JSON.stringify(request.operationName)}` : '';
     const body = `${operation.bodyPrefix}${JSON.stringify(request.variables)}${name}}`;
     const headers = { 'x-request-id': context.requestId };
@@ -74,6 +82,35 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     const outcome = failure === undefined ? 'success' : failure.counts ? 'failure' : 'rejected';
     this.parts.observer.called(this.parts.name, outcome, failure?.reason, performance.now() - started);
     return this.assemble(context, selection, asked, answers, failure);
+  }
+
+  /** Copies for every asked patient within the freshness window, or undefined (then the supplier is asked). */
+  private async freshCopies(
+    context: GatewayContext,
+    selection: string,
+    asked: readonly string[],
+  ): Promise<readonly CachedEntity[] | undefined> {
+    const window = this.parts.freshForMs;
+    if (window <= 0 || asked.some((n) => context.patients.get(n) !== 'UNRESTRICTED')) return undefined;
+    const copies = await this.parts.cache.recall(this.parts.name, selection, asked);
+    const now = this.parts.now();
+    const all = copies.filter((c): c is CachedEntity => c !== undefined && now - c.receivedAt <= window);
+    return all.length === asked.length ? all : undefined;
+  }
+
+  private serveFresh(
+    context: GatewayContext,
+    asked: readonly string[],
+    copies: readonly CachedEntity[],
+  ): GatewayGraphQLResponse {
+    const outcomes = asked.map((nhsNumber, i): EntityOutcome => ({
+      nhsNumber,
+      status: 'LIVE',
+      receivedAt: copies[i]!.receivedAt,
+    }));
+    context.availability.record(this.parts.name, this.parts.breaker.state, outcomes);
+    this.parts.observer.served(this.parts.name, outcomes);
+    return { data: { _entities: copies.map((c) => c.entity) } };
   }
 
   /**

@@ -22,6 +22,8 @@ export interface SupplierSettings {
   readonly breaker: BreakerOptionsInput;
   readonly connections: number;
   readonly maxResponseBytes: number;
+  /** See SupplierParts.freshForMs; 0 (the default) keeps every answer live. */
+  readonly freshForMs?: number;
 }
 
 export interface Supplier {
@@ -68,6 +70,8 @@ export function createSupplier(settings: SupplierSettings, deps: SupplierDepende
     cache: deps.cache,
     identity: new IdentitySelection(),
     observer: deps.observer ?? NO_SUPPLIER_OBSERVER,
+    freshForMs: settings.freshForMs ?? 0,
+    now: () => deps.clock.now(),
   });
   return {
     name: settings.name,

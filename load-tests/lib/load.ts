@@ -25,8 +25,8 @@ export interface LoadResult {
   readonly afterOpen?: Latency;
   readonly errors: number;
   readonly timeouts: number;
-  /** Requests sent and never answered by the end of the run (a hung target). */
-  readonly unanswered: number;
+  /** Requests still waiting for an answer more than 2 s after they were sent when the run ended (a hung target). */
+  readonly stuck: number;
   readonly non2xx: number;
   readonly complete: number;
   readonly incomplete: number;
@@ -81,7 +81,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const samples: Sample[] = [];
   const transitions: { at: number; state: string }[] = [];
   let next = 0;
-  let sent = 0;
+  const inFlight = new Set<Ctx>();
   let complete = 0;
   let incomplete = 0;
   let aborted: string | undefined;
@@ -107,10 +107,11 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
               const n = plan.patients[next++ % plan.patients.length]!;
               context.n = n;
               context.sent = performance.now();
-              sent++;
+              inFlight.add(context);
               return { ...request, body: bodies.get(n)! };
             },
             onResponse: (status, body, context: Ctx) => {
+              inFlight.delete(context);
               const at = context.sent! - start;
               const latencyMs = performance.now() - context.sent!;
               if (status !== 200) {
@@ -151,7 +152,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       : {}),
     errors: result.errors,
     timeouts: result.timeouts,
-    unanswered: Math.max(0, sent - samples.length - result.timeouts - result.errors),
+    stuck: [...inFlight].filter((c) => performance.now() - c.sent! > 2_000).length,
     non2xx: result.non2xx,
     complete,
     incomplete,

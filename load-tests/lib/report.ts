@@ -55,7 +55,7 @@ export function summarise(records: readonly RunRecord[]): Summary[] {
       p99: median(results.map((r) => r.latency.p99)),
       max: Math.max(...results.map((r) => r.latency.max)),
       ...(after.length > 0 ? { afterOpenP99: median(after) } : {}),
-      errors: results.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx + r.unanswered, 0),
+      errors: results.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx + r.stuck, 0),
       completeShare: requests === 0 ? 0 : results.reduce((sum, r) => sum + r.complete, 0) / requests,
       peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
       ...(aborted ? { aborted } : {}),
@@ -113,7 +113,7 @@ export function markdown(
       .join(', ')}.`,
     '',
     '"complete" is the share of answers carrying every section (live or stale); errors count socket errors,',
-    'autocannon timeouts (10 s), non-200 responses and requests still unanswered when the run ended. "p99 after open" is this gateway\'s p99 over requests',
+    'autocannon timeouts (10 s), non-200 responses and requests still unanswered 2 s after they were sent when the run ended. "p99 after open" is this gateway\'s p99 over requests',
     'sent after its GP breaker was first reported OPEN.',
     '',
   ];

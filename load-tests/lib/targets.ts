@@ -118,7 +118,7 @@ export const TARGETS: Readonly<Record<string, Target>> = {
             HOSPITAL_URL: env.hospital.url,
             REDIS_URL: env.redis.url,
             CACHE_ENCRYPTION_KEY: CACHE_KEY,
-          OPS_TOKEN: 'benchmark-ops-token-0123456789',
+            OPS_TOKEN: 'benchmark-ops-token-0123456789',
           },
         }),
       ),
@@ -171,7 +171,15 @@ export const TARGETS: Readonly<Record<string, Target>> = {
     label: 'GP subgraph alone (floor)',
     scenarios: ['healthy', 'healthy-c100'],
     // The floor is the GP supplier process itself, queried the way a gateway queries it.
-    start: (env) => Promise.resolve({ url: env.gp.url, pid: env.gp.pid, stop: () => Promise.resolve() }),
+    // The pid is read at each measurement: the GP process is a new one after the killed scenario.
+    start: (env) =>
+      Promise.resolve({
+        url: env.gp.url,
+        get pid() {
+          return env.gp.pid;
+        },
+        stop: () => Promise.resolve(),
+      }),
     body: (n) =>
       JSON.stringify({ query: FLOOR_QUERY, variables: { r: [{ __typename: 'Patient', nhsNumber: n }] } }),
     verify: (raw, n) => {

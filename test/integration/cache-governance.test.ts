@@ -149,6 +149,30 @@ describe('stale-if-error cache governance, with a real Redis', () => {
     expect(patientOf(degraded)!.medications).toEqual(patientOf(live)!.medications);
   });
 
+  it('answers from copies younger than the optional freshness window without calling the supplier', async () => {
+    const shedding = await startTestGateway(
+      { gp, hospital },
+      { ...env(), CACHE_FRESH_FOR_MS: '60000' },
+      { clock, cacheObserver: writes },
+    );
+    try {
+      const n = nextPatient();
+      const first = await warm(shedding, writes, n);
+      const before = (await gp.stats()).requests;
+      const again = await record(shedding, n);
+      expect((await gp.stats()).requests).toBe(before);
+      expect(patientOf(again)!.medications).toEqual(patientOf(first)!.medications);
+      const gpAvailability = availabilityOf(again).gp!;
+      expect(gpAvailability.status).toBe('LIVE');
+      expect(Date.now() - Date.parse(gpAvailability.asOf!)).toBeLessThan(60_000);
+      clock.advance(61_000); // older than the window: the supplier is asked again
+      expect(availabilityOf(await record(shedding, n)).gp).toEqual({ status: 'LIVE', breaker: 'CLOSED' });
+      expect((await gp.stats()).requests).toBe(before + 1);
+    } finally {
+      await shedding.close();
+    }
+  });
+
   it('cannot read copies written under another encryption key', async () => {
     const n = nextPatient();
     await warm(gateway, writes, n);

@@ -133,6 +133,20 @@ describe('entity cache', () => {
     expect((await cache.recall('gp', 'sel', [A]))[0]?.entity).toEqual({ v: 3 });
   });
 
+  it('drops copies still waiting to be written when their patient is purged', async () => {
+    const { cache } = setup();
+    cache.remember('gp', 'sel', [
+      { nhsNumber: A, entity: { who: 'A' } },
+      { nhsNumber: B, entity: { who: 'B' } },
+    ]);
+    await cache.purge({ nhsNumber: A });
+    await flush();
+    expect(await cache.recall('gp', 'sel', [A, B])).toEqual([
+      undefined,
+      expect.objectContaining({ entity: { who: 'B' } }),
+    ]);
+  });
+
   it('does not write before the caller has its answer', () => {
     const { cache, store } = setup();
     cache.remember('gp', 'sel', [{ nhsNumber: A, entity: {} }]);
