@@ -61,8 +61,10 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
         ? operation.text
         : `${operation.text}\n${JSON.stringify(otherVariables)}`,
     );
-    const fresh = await this.freshCopies(context, selection, asked);
-    if (fresh) return this.serveFresh(context, asked, fresh);
+    if (this.parts.freshForMs > 0) {
+      const fresh = await this.freshCopies(context, selection, asked);
+      if (fresh) return this.serveFresh(context, asked, fresh);
+    }
     const name = request.operationName ? `,"operationName":${JSON.stringify(request.operationName)}` : '';
     const body = `${operation.bodyPrefix}${JSON.stringify(request.variables)}${name}}`;
     const headers = { 'x-request-id': context.requestId };
@@ -91,7 +93,7 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     asked: readonly string[],
   ): Promise<readonly CachedEntity[] | undefined> {
     const window = this.parts.freshForMs;
-    if (window <= 0 || asked.some((n) => context.patients.get(n) !== 'UNRESTRICTED')) return undefined;
+    if (asked.some((n) => context.patients.get(n) !== 'UNRESTRICTED')) return undefined;
     const copies = await this.parts.cache.recall(this.parts.name, selection, asked);
     const now = this.parts.now();
     const all = copies.filter((c): c is CachedEntity => c !== undefined && now - c.receivedAt <= window);
