@@ -1,11 +1,8 @@
-import type { Clock } from '../../lib/clock.js';
-import type { Logger } from '../../lib/logger.js';
 import { maskNhsNumber } from '../../schema/nhs-number.js';
-import type { GatewayCache } from '../cache/index.js';
-import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Supplier } from '../suppliers/index.js';
-import type { ControlAction, ControlEvent, DecisionStore, SupplierDecision } from './decisions.js';
+import type { ControlAction, ControlEvent, SupplierDecision } from './decisions.js';
 import { OpsError } from './errors.js';
+import type { OpsParts } from './parts.js';
 
 export interface ControlResult {
   readonly event: ControlEvent;
@@ -27,17 +24,7 @@ export class SupplierControls {
   private readonly recentEvents: ControlEvent[] = [];
   private readonly listeners = new Set<(event: ControlEvent) => void>();
 
-  constructor(
-    private readonly deps: {
-      readonly suppliers: readonly Supplier[];
-      readonly cache: GatewayCache;
-      readonly decisions: DecisionStore;
-      readonly metrics: GatewayMetrics;
-      readonly logger: Logger;
-      readonly clock: Clock;
-      readonly replica: string;
-    },
-  ) {
+  constructor(private readonly deps: Omit<OpsParts, 'ready'>) {
     deps.decisions.onEvent((event, origin) => void this.applyElsewhere(event, origin));
   }
 

@@ -2,14 +2,9 @@
  * The ops surface: live breaker state and metrics, Server-Sent Events, health probes, a dashboard, and
  * the controls that isolate, restore, reset, quarantine and purge a supplier across every replica.
  */
-import type { Clock } from '../../lib/clock.js';
-import type { Logger } from '../../lib/logger.js';
-import type { GatewayCache } from '../cache/index.js';
-import type { GatewayMetrics } from '../observability/metrics.js';
-import type { Supplier } from '../suppliers/index.js';
 import type { OpsCredential } from './auth.js';
+import type { OpsParts } from './parts.js';
 import { SupplierControls } from './controls.js';
-import type { DecisionStore } from './decisions.js';
 import { EventStream } from './events.js';
 import { startOpsServer, type RunningOpsServer } from './server.js';
 import { opsStatus } from './status.js';
@@ -19,22 +14,12 @@ export { DecisionStore, type ControlEvent, type SupplierDecision } from './decis
 export { SupplierControls } from './controls.js';
 export { OpsErrorCode } from './errors.js';
 export type { OpsStatus, SupplierStatus } from './status.js';
+export type { OpsParts } from './parts.js';
 
 export interface OpsSettings {
   readonly host: string;
   readonly port: number;
   readonly credentials: readonly OpsCredential[];
-}
-
-export interface OpsParts {
-  readonly replica: string;
-  readonly suppliers: readonly Supplier[];
-  readonly cache: GatewayCache;
-  readonly decisions: DecisionStore;
-  readonly metrics: GatewayMetrics;
-  readonly logger: Logger;
-  readonly clock: Clock;
-  readonly ready: () => boolean;
 }
 
 export interface RunningOps extends RunningOpsServer {

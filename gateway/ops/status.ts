@@ -1,9 +1,7 @@
-import type { Clock } from '../../lib/clock.js';
 import type { BreakerStats } from '../breakers/index.js';
-import type { GatewayCache, TierHealth } from '../cache/index.js';
-import type { GatewayMetrics } from '../observability/metrics.js';
-import type { Supplier } from '../suppliers/index.js';
-import type { DecisionStore, IsolationDecision, QuarantineDecision } from './decisions.js';
+import type { TierHealth } from '../cache/index.js';
+import type { IsolationDecision, QuarantineDecision } from './decisions.js';
+import type { OpsParts } from './parts.js';
 
 export interface SupplierStatus {
   readonly name: string;
@@ -35,15 +33,8 @@ export interface OpsStatus {
   readonly suppliers: readonly SupplierStatus[];
 }
 
-export interface StatusSources {
-  readonly replica: string;
-  readonly suppliers: readonly Supplier[];
-  readonly cache: GatewayCache;
-  readonly decisions: DecisionStore;
-  readonly metrics: GatewayMetrics;
-  readonly clock: Clock;
-  readonly ready: () => boolean;
-}
+/** What the status is read from. */
+export type StatusSources = Omit<OpsParts, 'logger'>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -3,7 +3,12 @@ import { createLogger } from '../../lib/logger.js';
 import { startGateway, type RunningGateway } from '../../gateway/app.js';
 import { loadConfig } from '../../gateway/config/index.js';
 import type { CacheObserver } from '../../gateway/cache/index.js';
-import type { TestSupplier } from '../../lib/testbed/index.js';
+import {
+  startPrivateRedis,
+  startSupplier,
+  type PrivateRedis,
+  type TestSupplier,
+} from '../../lib/testbed/index.js';
 
 /** 32 bytes as hex: a fixed cache key so a restarted gateway can read what the last one wrote. */
 export const TEST_CACHE_KEY = 'a1'.repeat(32);
@@ -85,4 +90,37 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Whether a gateway's Redis tier is connected. */
+export const redisUp = (gateway: RunningGateway): boolean =>
+  gateway.cache.health().some((t) => t.tier === 'redis' && t.status === 'up');
+
+export interface TestProcesses {
+  readonly gp: TestSupplier;
+  readonly hospital: TestSupplier;
+  readonly redis: PrivateRedis;
+  stop(): Promise<void>;
+}
+
+/** The real processes a test file runs against: both suppliers (faults on) and a private Redis. */
+export async function startProcesses(): Promise<TestProcesses> {
+  const [gp, hospital, redis] = await Promise.all([
+    startSupplier('gp'),
+    startSupplier('hospital'),
+    startPrivateRedis(),
+  ]);
+  return {
+    gp,
+    hospital,
+    redis,
+    stop: async () => void (await Promise.all([gp.stop(), hospital.stop(), redis.stop()])),
+  };
+}
+
+/** Between tests: the GP process running again, both suppliers fault-free, every breaker afresh. */
+export async function backToHealth(processes: TestProcesses, gateway: RunningGateway): Promise<void> {
+  if (processes.gp.pid < 0) await processes.gp.restart();
+  await Promise.all([processes.gp.faults({ mode: 'none' }), processes.hospital.faults({ mode: 'none' })]);
+  for (const s of gateway.suppliers) s.breaker.reset('test set-up');
 }

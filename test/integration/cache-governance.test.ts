@@ -2,13 +2,17 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
 import { cacheSecrets, keyedHash } from '../../gateway/cache/index.js';
-import { eventually, ShiftedClock, startTestGateway, TEST_CACHE_KEY } from '../helpers/gateway.js';
+import type { PrivateRedis, TestSupplier } from '../../lib/testbed/index.js';
 import {
-  startPrivateRedis,
-  startSupplier,
-  type PrivateRedis,
-  type TestSupplier,
-} from '../../lib/testbed/index.js';
+  backToHealth,
+  eventually,
+  redisUp,
+  ShiftedClock,
+  startProcesses,
+  startTestGateway,
+  TEST_CACHE_KEY,
+  type TestProcesses,
+} from '../helpers/gateway.js';
 import {
   availabilityOf,
   fixtures,
@@ -24,6 +28,7 @@ const HOUR = 3_600_000;
 const tagOf = (n: string) => keyedHash(cacheSecrets(TEST_CACHE_KEY).keyHashKey, n);
 
 describe('stale-if-error cache governance, with a real Redis', () => {
+  let processes: TestProcesses;
   let gp: TestSupplier;
   let hospital: TestSupplier;
   let redis: PrivateRedis;
@@ -32,16 +37,11 @@ describe('stale-if-error cache governance, with a real Redis', () => {
   const writes = new WriteCounter();
   const clock = new ShiftedClock();
   const env = () => ({ REDIS_URL: redis.url, BREAKER_TIMEOUT_MS: '400', CACHE_MAX_STALENESS_HOURS: '72' });
-  const redisUp = (g: RunningGateway) =>
-    g.cache.health().some((t) => t.tier === 'redis' && t.status === 'up');
   const keys = () => inspect.keys('*');
 
   beforeAll(async () => {
-    [gp, hospital, redis] = await Promise.all([
-      startSupplier('gp'),
-      startSupplier('hospital'),
-      startPrivateRedis(),
-    ]);
+    processes = await startProcesses();
+    ({ gp, hospital, redis } = processes);
     inspect = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     gateway = await startTestGateway({ gp, hospital }, env(), { clock, cacheObserver: writes });
     await eventually(() => redisUp(gateway), 5_000, 'redis');
@@ -49,11 +49,10 @@ describe('stale-if-error cache governance, with a real Redis', () => {
   afterAll(async () => {
     inspect?.disconnect();
     await gateway?.close();
-    await Promise.all([gp?.stop(), hospital?.stop(), redis?.stop()]);
+    await processes?.stop();
   });
   beforeEach(async () => {
-    if (gp.pid < 0) await gp.restart();
-    for (const s of gateway.suppliers) s.breaker.reset('test set-up');
+    await backToHealth(processes, gateway);
     clock.offsetMs = 0;
   });
 

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
-import { eventually, graphql, startTestGateway } from '../helpers/gateway.js';
+import type { TestSupplier } from '../../lib/testbed/index.js';
 import {
-  startPrivateRedis,
-  startSupplier,
-  type PrivateRedis,
-  type TestSupplier,
-} from '../../lib/testbed/index.js';
+  backToHealth,
+  eventually,
+  graphql,
+  redisUp,
+  startProcesses,
+  startTestGateway,
+  type TestProcesses,
+} from '../helpers/gateway.js';
 import {
   availabilityOf,
   fixtures,
@@ -27,39 +30,28 @@ const BREAKER = {
 };
 
 describe('degraded but full view: each supplier failure mode, real processes and Redis', () => {
+  let processes: TestProcesses;
   let gp: TestSupplier;
   let hospital: TestSupplier;
-  let redis: PrivateRedis;
   let gateway: RunningGateway;
   const writes = new WriteCounter();
   const breakerOf = (name: string) => gateway.suppliers.find((s) => s.name === name)!.breaker;
 
   beforeAll(async () => {
-    [gp, hospital, redis] = await Promise.all([
-      startSupplier('gp'),
-      startSupplier('hospital'),
-      startPrivateRedis(),
-    ]);
+    processes = await startProcesses();
+    ({ gp, hospital } = processes);
     gateway = await startTestGateway(
       { gp, hospital },
-      { ...BREAKER, REDIS_URL: redis.url },
+      { ...BREAKER, REDIS_URL: processes.redis.url },
       { cacheObserver: writes },
     );
-    await eventually(
-      () => gateway.cache.health().some((t) => t.tier === 'redis' && t.status === 'up'),
-      5_000,
-      'redis',
-    );
+    await eventually(() => redisUp(gateway), 5_000, 'redis');
   });
   afterAll(async () => {
     await gateway?.close();
-    await Promise.all([gp?.stop(), hospital?.stop(), redis?.stop()]);
+    await processes?.stop();
   });
-  beforeEach(async () => {
-    if (gp.pid < 0) await gp.restart();
-    await Promise.all([gp.faults({ mode: 'none' }), hospital.faults({ mode: 'none' })]);
-    for (const s of gateway.suppliers) s.breaker.reset('test set-up');
-  });
+  beforeEach(() => backToHealth(processes, gateway));
 
   it('serves the last-known-good GP sections, labelled STALE with their age, when the GP supplier is killed', async () => {
     const n = nextPatient();

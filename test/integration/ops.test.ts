@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
+import type { TestSupplier } from '../../lib/testbed/index.js';
 import {
-  startPrivateRedis,
-  startSupplier,
-  type PrivateRedis,
-  type TestSupplier,
-} from '../../lib/testbed/index.js';
-import { eventually, startTestGateway } from '../helpers/gateway.js';
+  backToHealth,
+  eventually,
+  redisUp,
+  startProcesses,
+  startTestGateway,
+  type TestProcesses,
+} from '../helpers/gateway.js';
 import { ops, sample } from '../helpers/ops.js';
 import { availabilityOf, nextPatient, patientOf, record, warm, WriteCounter } from '../helpers/scenario.js';
 
@@ -16,42 +18,33 @@ type Status = {
 const ENV = { BREAKER_TIMEOUT_MS: '400', BREAKER_RESET_TIMEOUT_MS: '600', BREAKER_IDLE_PROBE_MS: '200' };
 
 describe('ops surface over real processes', () => {
+  let processes: TestProcesses;
   let gp: TestSupplier;
-  let hospital: TestSupplier;
-  let redis: PrivateRedis;
   let gateway: RunningGateway;
   const writes = new WriteCounter();
   const gpState = async () =>
     (await ops<Status>(gateway.ops.url, '/api/status')).body.suppliers.find((s) => s.name === 'gp')!;
 
   beforeAll(async () => {
-    [gp, hospital, redis] = await Promise.all([
-      startSupplier('gp'),
-      startSupplier('hospital'),
-      startPrivateRedis(),
-    ]);
+    processes = await startProcesses();
+    ({ gp } = processes);
     gateway = await startTestGateway(
-      { gp, hospital },
-      { ...ENV, REDIS_URL: redis.url },
+      processes,
+      { ...ENV, REDIS_URL: processes.redis.url },
       { cacheObserver: writes },
     );
   });
   afterAll(async () => {
     await gateway?.close();
-    await Promise.all([gp?.stop(), hospital?.stop(), redis?.stop()]);
+    await processes?.stop();
   });
   beforeEach(async () => {
-    if (gp.pid < 0) await gp.restart();
-    await gp.faults({ mode: 'none' });
     const { isolation, quarantine } = await gpState();
-    if (isolation)
-      await ops(gateway.ops.url, '/api/suppliers/gp/restore', { body: { reason: 'test set-up' } });
+    const setUp = { reason: 'test set-up' };
+    if (isolation) await ops(gateway.ops.url, '/api/suppliers/gp/restore', { body: setUp });
     if (quarantine)
-      await ops(gateway.ops.url, '/api/suppliers/gp/quarantine', {
-        method: 'DELETE',
-        body: { reason: 'test set-up' },
-      });
-    for (const s of gateway.suppliers) s.breaker.reset('test set-up');
+      await ops(gateway.ops.url, '/api/suppliers/gp/quarantine', { method: 'DELETE', body: setUp });
+    await backToHealth(processes, gateway);
   });
 
   it('refuses the API without the ops credential, but leaves metrics and probes open', async () => {
@@ -289,40 +282,30 @@ describe('ops surface over real processes', () => {
 });
 
 describe('ops decisions shared between replicas through Redis', () => {
+  let processes: TestProcesses;
   let gp: TestSupplier;
-  let hospital: TestSupplier;
-  let redis: PrivateRedis;
   const replicas: RunningGateway[] = [];
   const start = async (id: string) => {
-    const g = await startTestGateway(
-      { gp, hospital },
-      { REDIS_URL: redis.url, GATEWAY_REPLICA_ID: id, BREAKER_IDLE_PROBE_MS: '0' },
-    );
+    const env = { REDIS_URL: processes.redis.url, GATEWAY_REPLICA_ID: id, BREAKER_IDLE_PROBE_MS: '0' };
+    const g = await startTestGateway(processes, env);
     replicas.push(g);
     return g;
   };
   const stateOn = (g: RunningGateway) => g.suppliers.find((s) => s.name === 'gp')!.breaker.state;
 
   beforeAll(async () => {
-    [gp, hospital, redis] = await Promise.all([
-      startSupplier('gp'),
-      startSupplier('hospital'),
-      startPrivateRedis(),
-    ]);
+    processes = await startProcesses();
+    ({ gp } = processes);
   });
   afterAll(async () => {
     await Promise.all(replicas.map((g) => g.close()));
-    await Promise.all([gp?.stop(), hospital?.stop(), redis?.stop()]);
+    await processes?.stop();
   });
 
   it('applies an isolation made on one replica to every replica, including one started later', async () => {
     const a = await start('replica-a');
     const b = await start('replica-b');
-    await eventually(
-      () => a.cache.health().some((t) => t.tier === 'redis' && t.status === 'up'),
-      5_000,
-      'redis',
-    );
+    await eventually(() => redisUp(a), 5_000, 'redis');
     await new Promise((r) => setTimeout(r, 200)); // subscriptions in place
     const result = await ops<{ replicated: boolean }>(a.ops.url, '/api/suppliers/gp/isolate', {
       body: { reason: 'SOC isolation' },

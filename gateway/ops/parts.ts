@@ -1,0 +1,19 @@
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { GatewayCache } from '../cache/index.js';
+import type { GatewayMetrics } from '../observability/index.js';
+import type { Supplier } from '../suppliers/index.js';
+import type { DecisionStore } from './decisions.js';
+
+/** What the ops surface works on: the gateway's running parts, handed over by the composition root. */
+export interface OpsParts {
+  readonly replica: string;
+  readonly suppliers: readonly Supplier[];
+  readonly cache: GatewayCache;
+  readonly decisions: DecisionStore;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** True once the clinical endpoint serves, false again while stopping. */
+  readonly ready: () => boolean;
+}
