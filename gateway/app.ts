@@ -8,6 +8,8 @@ import type { Logger } from '../lib/logger.js';
 import { maskNhsNumber } from '../schema/nhs-number.js';
 import { loadSupergraph, PATIENT_INDEX } from '../schema/index.js';
 import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
+import { auditPlugin, createAuditSink } from './audit/index.js';
+import { createAuthenticator } from './auth/index.js';
 import { AvailabilityRecorder } from './availability/index.js';
 import { createCache, type CacheObserver, type GatewayCache } from './cache/index.js';
 import type { GatewayConfig } from './config/index.js';
@@ -85,15 +87,27 @@ export async function startGateway(
       return supplier.dataSource;
     },
   });
-  const apollo = createApolloServer({ gateway, config, logger });
+  const audit = createAuditSink(config.auditLog);
+  const authenticate = await createAuthenticator(config.auth, clock);
+  if (config.auth.mode === 'development') {
+    logger.warn(
+      'AUTH_MODE=development: clinician identity is taken from x-dev-* headers (refused in production)',
+    );
+  }
+  const apollo = createApolloServer({ gateway, config, logger, plugins: [auditPlugin(audit, clock)] });
   await apollo.start();
   const endpoint = await startClinicalEndpoint(apollo, {
     host: config.host,
     port: config.port,
     maxRequestBytes: config.maxRequestBytes,
     logger,
-    context: (requestId): GatewayContext => ({
+    authenticate,
+    audit,
+    clock,
+    context: (requestId, identity): GatewayContext => ({
       requestId,
+      identity,
+      lookups: [],
       availability: new AvailabilityRecorder(),
       patients: new Map(),
     }),
@@ -106,7 +120,8 @@ export async function startGateway(
     metrics,
     logger,
     clock,
-    ready: () => ready,
+    // A replica that cannot write its audit trail must not take traffic.
+    ready: () => ready && audit.healthy,
   });
   ready = true;
   logger.info(
@@ -127,6 +142,7 @@ export async function startGateway(
       await Promise.all(suppliers.map((s) => s.close()));
       await decisions.close();
       await cache.close();
+      await audit.close();
     },
   };
 }

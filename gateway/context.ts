@@ -1,3 +1,5 @@
+import type { PatientLookup } from './audit/index.js';
+import type { ClinicianIdentity } from './auth/index.js';
 import type { AvailabilityRecorder } from './availability/index.js';
 
 /** PDS confidentiality of a patient the index has answered for in this request. */
@@ -9,6 +11,10 @@ export type Confidentiality = 'UNRESTRICTED' | 'RESTRICTED' | 'VERY_RESTRICTED';
  */
 export interface GatewayContext {
   readonly requestId: string;
+  /** The authenticated clinician: sent to every supplier, written to every audit record. */
+  readonly identity: ClinicianIdentity;
+  /** Each NHS number the patient index was asked about, and what it found (for the audit trail). */
+  readonly lookups: PatientLookup[];
   /** Collects, per supplier, whether this request's sections came live, stale or not at all. */
   readonly availability: AvailabilityRecorder;
   /**

@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launch } from '../lib/launch.js';
 import { startEnvironment } from './lib/environment.js';
+import { BENCH_AUTH_ENV } from './lib/auth.js';
 import { summariseProfile } from './lib/cpu-profile.js';
 import { runLoad } from './lib/load.js';
 import { benchPatients } from './lib/patients.js';
@@ -31,6 +32,8 @@ try {
       HOSPITAL_URL: env.hospital.url,
       REDIS_URL: env.redis.url,
       CACHE_ENCRYPTION_KEY: 'c3'.repeat(32),
+      AUDIT_LOG: join(out, 'audit.log'),
+      ...BENCH_AUTH_ENV,
     },
   });
   const plan = {

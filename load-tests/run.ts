@@ -6,6 +6,7 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_TOKEN } from './lib/auth.js';
 import { summaryChart, timelineChart } from './lib/chart.js';
 import { startEnvironment, type BenchEnvironment } from './lib/environment.js';
 import { runLoad } from './lib/load.js';
@@ -31,8 +32,9 @@ async function healthy(target: Target, url: string): Promise<void> {
   for (;;) {
     try {
       const response = await fetch(url, {
+        // The same clinician token the load sends (peers ignore it).
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` },
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
         body: target.body(n),
         signal: AbortSignal.timeout(2_000),
       });

@@ -21,7 +21,13 @@ async function main(): Promise<void> {
   const opsToken = process.env.OPS_TOKEN ?? randomBytes(18).toString('base64url');
   const gateway = await launch({
     entry: 'gateway/main.ts',
-    env: { ...env, GP_URL: gp.ready.url, HOSPITAL_URL: hospital.ready.url, OPS_TOKEN: opsToken },
+    env: {
+      ...env,
+      GP_URL: gp.ready.url,
+      HOSPITAL_URL: hospital.ready.url,
+      OPS_TOKEN: opsToken,
+      AUDIT_LOG: process.env.AUDIT_LOG ?? 'audit/audit.log',
+    },
   });
   started.push(gateway);
   for (const [name, p] of [
@@ -46,6 +52,7 @@ Patient record availability gateway is running.
   Clinical GraphQL endpoint  ${gateway.ready.url}
   Ops console                ${gateway.ready.urls?.ops ?? '(not started)'}/  (ops token: ${process.env.OPS_TOKEN ? 'your OPS_TOKEN' : opsToken})
   Prometheus metrics         ${gateway.ready.urls?.ops ?? ''}/metrics
+  Audit trail                ${process.env.AUDIT_LOG ?? 'audit/audit.log'} (one JSON line per patient looked up)
   GP supplier                ${gp.ready.url}  (pid ${gp.pid})
   Hospital supplier          ${hospital.ready.url}  (pid ${hospital.pid})
 

@@ -8,6 +8,7 @@ import { ConfigError, host, httpUrl, integer, parseSettings, port } from '../../
 import { SUPPLIER_NAMES } from '../../schema/index.js';
 import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
 import { breakerOptions, type BreakerOptionsInput } from '../breakers/index.js';
+import type { AuthSettings } from '../auth/index.js';
 import type { CacheSettings } from '../cache/index.js';
 import { generateOpsToken, opsCredentials, type OpsSettings } from '../ops/index.js';
 import type { SupplierSettings } from '../suppliers/index.js';
@@ -28,6 +29,9 @@ export interface GatewayConfig {
   };
   /** This replica's name in shared ops decisions and logs. */
   readonly replica: string;
+  readonly auth: AuthSettings;
+  /** `stdout` or a file path: where audit records are appended. */
+  readonly auditLog: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -102,11 +106,45 @@ const schema = z.object({
   OPS_PORT: port(4090),
   OPS_TOKEN: z.string().optional(),
   OPS_TOKENS: z.string().optional(),
+  AUTH_MODE: z.enum(['jwt', 'development'], { error: 'must be jwt or development' }).optional(),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_JWT_PUBLIC_KEY: z.string().optional(),
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  AUDIT_LOG: z.string().min(1, 'must be stdout or a file path').default('stdout'),
   GATEWAY_REPLICA_ID: z
     .string()
     .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
     .optional(),
 });
+
+/** Clinician authentication: JWT in production (required), a development identity otherwise by default. */
+function authSettings(parsed: z.output<typeof schema>): AuthSettings {
+  const mode = parsed.AUTH_MODE ?? (parsed.NODE_ENV === 'production' ? 'jwt' : 'development');
+  if (mode === 'development') {
+    if (parsed.NODE_ENV === 'production') {
+      throw new ConfigError([
+        'AUTH_MODE: development identities are refused when NODE_ENV=production, got "development"',
+      ]);
+    }
+    return { mode };
+  }
+  const problems: string[] = [];
+  // A PEM key may arrive with its newlines escaped (one-line environment files).
+  const key = parsed.AUTH_JWT_PUBLIC_KEY?.replace(/\\n/g, '\n');
+  if (!parsed.AUTH_JWT_SECRET === !key) {
+    problems.push('AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY: set exactly one to verify clinician tokens');
+  }
+  if (!parsed.AUTH_JWT_ISSUER) problems.push('AUTH_JWT_ISSUER: required with AUTH_MODE=jwt, got nothing');
+  if (!parsed.AUTH_JWT_AUDIENCE) problems.push('AUTH_JWT_AUDIENCE: required with AUTH_MODE=jwt, got nothing');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    mode,
+    issuer: parsed.AUTH_JWT_ISSUER!,
+    audience: parsed.AUTH_JWT_AUDIENCE!,
+    ...(key ? { publicKeyPem: key } : { secret: parsed.AUTH_JWT_SECRET! }),
+  };
+}
 
 function opsSettings(parsed: z.output<typeof schema>): GatewayConfig['ops'] {
   let credentials;
@@ -166,6 +204,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     population: { seed: parsed.SYNTHETIC_SEED, size: parsed.SYNTHETIC_PATIENTS },
     ops: opsSettings(parsed),
     replica: parsed.GATEWAY_REPLICA_ID ?? `${hostname()}-${process.pid}`,
+    auth: authSettings(parsed),
+    auditLog: parsed.AUDIT_LOG,
   };
 }
 

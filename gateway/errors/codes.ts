@@ -20,6 +20,8 @@ export const ErrorCode = {
   SUPPLIER_UNAVAILABLE: { status: 200, scope: 'field' },
   /** The supplier refused the request for this user or patient (consent, relationship, access). */
   ACCESS_DENIED: { status: 200, scope: 'field' },
+  /** No valid clinician identity (missing, expired or unverifiable token). Nothing was looked up. */
+  UNAUTHENTICATED: { status: 401, scope: 'request' },
   /** The query is deeper, wider or larger than the gateway accepts. */
   QUERY_TOO_COMPLEX: { status: 400, scope: 'request' },
   /** The request body is larger than the gateway accepts. */

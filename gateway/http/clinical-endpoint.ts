@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import type { AccessDenied, AuditSink } from '../audit/index.js';
+import type { Authenticator, ClinicianIdentity } from '../auth/index.js';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, requestErrorBody, type ErrorCodeName } from '../errors/index.js';
 
@@ -11,8 +14,13 @@ export interface ClinicalEndpointOptions {
   readonly port: number;
   readonly maxRequestBytes: number;
   readonly logger: Logger;
+  /** Who is asking; a request without a valid identity is refused (401) before anything is looked up. */
+  readonly authenticate: Authenticator;
+  /** Receives a record of every refused request. */
+  readonly audit: AuditSink;
+  readonly clock: Clock;
   /** Builds the per-request context once the request is accepted. */
-  readonly context: (requestId: string, req: IncomingMessage) => GatewayContext;
+  readonly context: (requestId: string, identity: ClinicianIdentity) => GatewayContext;
 }
 
 export interface RunningEndpoint {
@@ -69,6 +77,7 @@ function reject(res: ServerResponse, code: ErrorCodeName, message: string, reque
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
     'cache-control': 'no-store',
+    ...(code === 'UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer' } : {}),
   });
   res.end(body);
 }
@@ -84,6 +93,18 @@ export async function startClinicalEndpoint(
   const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     const [path, search = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
     if (path !== '/graphql') throw new RejectedRequest('NOT_FOUND', `no route ${path}; query /graphql`);
+    const auth = await options.authenticate(req.headers);
+    if (!auth.ok) {
+      const denied: AccessDenied = {
+        type: 'access-denied',
+        at: new Date(options.clock.now()).toISOString(),
+        requestId,
+        reason: 'UNAUTHENTICATED',
+        remoteAddress: req.socket.remoteAddress ?? null,
+      };
+      options.audit.write(denied);
+      throw new RejectedRequest('UNAUTHENTICATED', auth.message);
+    }
     const isJson = /^application\/(graphql-response\+)?json/i.test(req.headers['content-type'] ?? '');
     const body = req.method === 'POST' && isJson ? await readJson(req, options.maxRequestBytes) : undefined;
     const headers = new HeaderMap();
@@ -97,7 +118,7 @@ export async function startClinicalEndpoint(
         search: search ? `?${search}` : '',
         body,
       },
-      context: async () => options.context(requestId, req),
+      context: async () => options.context(requestId, auth.identity),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.setHeader('x-request-id', requestId);

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { parseNhsNumber } from '../../schema/nhs-number.js';
 import type { Confidentiality, GatewayContext } from '../context.js';
 import { gatewayError } from '../errors/index.js';
@@ -12,16 +13,6 @@ const CONFIDENTIALITY: Record<Demographics['securityLabel'], Confidentiality> = 
 interface IndexedPatient {
   readonly nhsNumber: string;
   readonly demographics: Demographics;
-}
-
-function validNumber(input: string): string {
-  const parsed = parseNhsNumber(input);
-  if (!parsed.ok) {
-    throw gatewayError('INVALID_NHS_NUMBER', `"${input}" is not a valid NHS number`, {
-      problem: parsed.problem,
-    });
-  }
-  return parsed.nhsNumber;
 }
 
 /** PDS rules: R withholds address, telecom and GP; V withholds names as well. */
@@ -47,48 +38,59 @@ export interface IndexResolverOptions {
 }
 
 export function indexResolvers({ source, maxPatientsPerQuery }: IndexResolverOptions) {
-  /** Looks patients up, recording each one's confidentiality in the request context for the cache policy. */
-  const find = async (numbers: readonly string[], context: GatewayContext) => {
-    const found = await source.lookup(numbers);
-    for (const [n, d] of found) context.patients.set(n, CONFIDENTIALITY[d.securityLabel]);
-    return found;
+  /**
+   * Resolves each input to a patient or to the error that explains why not (invalid number, not found),
+   * with one batched demographics lookup. Every lookup is recorded in the request context for the audit
+   * trail, and each found patient's confidentiality for the cache policy.
+   */
+  const lookUp = async (
+    inputs: readonly string[],
+    context: GatewayContext,
+  ): Promise<(IndexedPatient | GraphQLError)[]> => {
+    const parsed = inputs.map((input) => parseNhsNumber(input));
+    const valid = parsed.flatMap((p) => (p.ok ? [p.nhsNumber] : []));
+    const found = valid.length > 0 ? await source.lookup(valid) : new Map<string, Demographics>();
+    return inputs.map((input, i) => {
+      const p = parsed[i]!;
+      if (!p.ok) {
+        context.lookups.push({ nhsNumber: input.slice(0, 32), outcome: 'invalid_nhs_number' });
+        return gatewayError('INVALID_NHS_NUMBER', `"${input.slice(0, 32)}" is not a valid NHS number`, {
+          problem: p.problem,
+        });
+      }
+      const demographics = found.get(p.nhsNumber);
+      if (!demographics) {
+        context.lookups.push({ nhsNumber: p.nhsNumber, outcome: 'not_found' });
+        return gatewayError('PATIENT_NOT_FOUND', 'no patient has this NHS number');
+      }
+      context.patients.set(p.nhsNumber, CONFIDENTIALITY[demographics.securityLabel]);
+      context.lookups.push({ nhsNumber: p.nhsNumber, outcome: 'found' });
+      return { nhsNumber: p.nhsNumber, demographics };
+    });
   };
-  const indexed = (nhsNumber: string, demographics: Demographics | undefined): IndexedPatient => {
-    if (!demographics) throw gatewayError('PATIENT_NOT_FOUND', 'no patient has this NHS number');
-    return { nhsNumber, demographics };
+  const one = async (input: string, context: GatewayContext): Promise<IndexedPatient> => {
+    const [result] = await lookUp([input], context);
+    if (result instanceof GraphQLError) throw result;
+    return result!;
   };
   return {
     Query: {
-      patient: async (_: unknown, args: { nhsNumber: string }, context: GatewayContext) => {
-        const nhsNumber = validNumber(args.nhsNumber);
-        return indexed(nhsNumber, (await find([nhsNumber], context)).get(nhsNumber));
-      },
-      patients: async (_: unknown, args: { nhsNumbers: readonly string[] }, context: GatewayContext) => {
+      patient: (_: unknown, args: { nhsNumber: string }, context: GatewayContext) =>
+        one(args.nhsNumber, context),
+      patients: (_: unknown, args: { nhsNumbers: readonly string[] }, context: GatewayContext) => {
         if (args.nhsNumbers.length > maxPatientsPerQuery) {
           throw gatewayError(
             'INVALID_PARAMETER',
             `at most ${maxPatientsPerQuery} NHS numbers per request, got ${args.nhsNumbers.length}`,
           );
         }
-        const parsed = args.nhsNumbers.map((n) => parseNhsNumber(n));
-        const valid = parsed.flatMap((p) => (p.ok ? [p.nhsNumber] : []));
-        const found = await find(valid, context);
-        // Each entry fails on its own: one bad number must not hide the other patients.
-        return args.nhsNumbers.map((input) => {
-          try {
-            const n = validNumber(input);
-            return indexed(n, found.get(n));
-          } catch (error) {
-            return error;
-          }
-        });
+        // Each entry fails on its own (an error in the list): one bad number must not hide the others.
+        return lookUp(args.nhsNumbers, context);
       },
     },
     Patient: {
-      __resolveReference: async (reference: { nhsNumber: string }, context: GatewayContext) => {
-        const nhsNumber = validNumber(reference.nhsNumber);
-        return indexed(nhsNumber, (await find([nhsNumber], context)).get(nhsNumber));
-      },
+      __resolveReference: (reference: { nhsNumber: string }, context: GatewayContext) =>
+        one(reference.nhsNumber, context),
       demographics: (patient: IndexedPatient) => shownDemographics(patient.demographics),
     },
   };

@@ -67,7 +67,13 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     }
     const name = request.operationName ? `,"operationName":${JSON.stringify(request.operationName)}` : '';
     const body = `${operation.bodyPrefix}${JSON.stringify(request.variables)}${name}}`;
-    const headers = { 'x-request-id': context.requestId };
+    // The real user reaches every supplier (never a generic system identity), as NHS governance requires.
+    const headers = {
+      'x-request-id': context.requestId,
+      'x-user-id': context.identity.userId,
+      'x-user-role': context.identity.role,
+      'x-user-org': context.identity.org,
+    };
     let answers: readonly (EntityAnswer | undefined)[];
     let failure: SupplierFailure | undefined;
     const started = performance.now();

@@ -58,9 +58,14 @@ export function createSupplier(settings: SupplierSettings, deps: SupplierDepende
     // A lookup of one test patient: "no record" is a healthy answer; anything readEntities rejects is not.
     probe: async (signal) =>
       requireAnswered(
-        readEntities(await transport.post(probeBody, { 'x-request-id': 'breaker-probe' }, signal), [
-          probeNhsNumber,
-        ]),
+        readEntities(
+          await transport.post(
+            probeBody,
+            { 'x-request-id': 'breaker-probe', 'x-user-id': 'gateway-breaker-probe' },
+            signal,
+          ),
+          [probeNhsNumber],
+        ),
       ),
   });
   const dataSource = new SupplierDataSource({

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { assertLoopback } from './environment.js';
 import { samplePeakRss } from './memory.js';
+import { BENCH_TOKEN } from './auth.js';
 import type { Verdict } from './targets.js';
 
 export interface Sample {
@@ -102,7 +103,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
         requests: [
           {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` },
             setupRequest: (request, context: Ctx) => {
               const n = plan.patients[next++ % plan.patients.length]!;
               context.n = n;

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import { launch, type Launched } from '../../lib/launch.js';
+import { BENCH_AUTH_ENV } from './auth.js';
 import { population } from './patients.js';
 import type { BenchEnvironment } from './environment.js';
 
@@ -119,6 +122,8 @@ export const TARGETS: Readonly<Record<string, Target>> = {
             REDIS_URL: env.redis.url,
             CACHE_ENCRYPTION_KEY: CACHE_KEY,
             OPS_TOKEN: 'benchmark-ops-token-0123456789',
+            AUDIT_LOG: join(tmpdir(), `prag-bench-audit-${process.pid}.log`),
+            ...BENCH_AUTH_ENV,
           },
         }),
       ),

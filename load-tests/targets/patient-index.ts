@@ -25,6 +25,8 @@ const running = await startSubgraphServer<GatewayContext>({
   stats: { requests: 0, hanging: 0, backendLookups: 0, recordsLooked: 0 },
   createContext: () => ({
     requestId: 'bench',
+    identity: { userId: 'benchmark', role: 'R8000', org: 'BENCH', source: 'development' },
+    lookups: [],
     availability: new AvailabilityRecorder(),
     patients: new Map(),
   }),

@@ -14,6 +14,8 @@ export interface SubgraphStats {
   hanging: number;
   backendLookups: number;
   recordsLooked: number;
+  /** The user identity on the last request (x-user-id, x-user-role, x-user-org), so tests can see it arrive. */
+  lastCaller?: { userId?: string; role?: string; org?: string };
 }
 
 export interface SubgraphServerOptions<TContext> {
@@ -94,6 +96,12 @@ export async function startSubgraphServer<TContext>(
 
   const graphql = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     stats.requests++;
+    const caller = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : undefined);
+    stats.lastCaller = {
+      userId: caller('x-user-id'),
+      role: caller('x-user-role'),
+      org: caller('x-user-org'),
+    };
     const body = JSON.parse(await readBody(req)) as {
       query?: unknown;
       variables?: unknown;

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
 import { startGateway, type RunningGateway } from '../../gateway/app.js';
@@ -32,6 +35,7 @@ export async function startTestGateway(
     HOSPITAL_URL: suppliers.hospital.url,
     CACHE_ENCRYPTION_KEY: TEST_CACHE_KEY,
     CACHE_REFRESH_INTERVAL_MS: '0',
+    AUDIT_LOG: join(mkdtempSync(join(tmpdir(), 'prag-audit-')), 'audit.log'),
     ...env,
   });
   return startGateway(config, {

@@ -42,15 +42,28 @@ describe('gateway configuration', () => {
     expect(config.suppliers.map((s) => s.breaker.timeoutMs)).toEqual([900, 1500]);
   });
 
-  it('refuses to run in production without a cache encryption key or an ops token', () => {
-    const token = 'a-long-enough-ops-token';
-    expect(() => loadConfig({ NODE_ENV: 'production', OPS_TOKEN: token })).toThrow(/CACHE_ENCRYPTION_KEY/);
-    expect(() => loadConfig({ NODE_ENV: 'production', CACHE_ENCRYPTION_KEY: 'ab'.repeat(32) })).toThrow(
-      /OPS_TOKEN/,
+  it('refuses to run in production without a cache key, an ops token or token verification', () => {
+    const complete = {
+      NODE_ENV: 'production',
+      CACHE_ENCRYPTION_KEY: 'ab'.repeat(32),
+      OPS_TOKEN: 'a-long-enough-ops-token',
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+      AUTH_JWT_ISSUER: 'https://idp.example',
+      AUTH_JWT_AUDIENCE: 'gateway',
+    };
+    const without = (name: keyof typeof complete) =>
+      Object.fromEntries(Object.entries(complete).filter(([k]) => k !== name));
+    expect(() => loadConfig(without('CACHE_ENCRYPTION_KEY'))).toThrow(/CACHE_ENCRYPTION_KEY/);
+    expect(() => loadConfig(without('OPS_TOKEN'))).toThrow(/OPS_TOKEN/);
+    expect(() => loadConfig(without('AUTH_JWT_SECRET'))).toThrow(/AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY/);
+    expect(() => loadConfig(without('AUTH_JWT_ISSUER'))).toThrow(/AUTH_JWT_ISSUER/);
+    expect(() => loadConfig({ ...complete, AUTH_MODE: 'development' })).toThrow(
+      /development identities are refused/,
     );
-    expect(
-      loadConfig({ NODE_ENV: 'production', CACHE_ENCRYPTION_KEY: 'ab'.repeat(32), OPS_TOKEN: token }).mode,
-    ).toBe('production');
+    const config = loadConfig(complete);
+    expect(config.mode).toBe('production');
+    expect(config.auth).toMatchObject({ mode: 'jwt', issuer: 'https://idp.example', audience: 'gateway' });
+    expect(loadConfig({}).auth).toEqual({ mode: 'development' });
   });
 
   it('generates an ops token in development, and names operators from OPS_TOKENS', () => {
