@@ -41,20 +41,52 @@ export async function startGateway(
   config: GatewayConfig,
   deps: GatewayDependencies,
 ): Promise<RunningGateway> {
+  // Everything opened is closed in reverse order, on close() or if start-up fails half-way.
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    return await start(config, deps, closers, closeAll);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function start(
+  config: GatewayConfig,
+  deps: GatewayDependencies,
+  closers: (() => Promise<unknown>)[],
+  closeAll: () => Promise<void>,
+): Promise<RunningGateway> {
   const { clock, logger } = deps;
   let ready = false;
+  const audit = createAuditSink(config.auditLog);
+  closers.push(() => audit.close());
   const metrics = new GatewayMetrics({ cacheHealth: () => cache.health(), now: () => clock.now() });
-  const decisions = new DecisionStore({ redisUrl: config.cache.redisUrl, replica: config.replica, logger });
-  decisions.start();
+  const decisions = new DecisionStore({
+    redisUrl: config.cache.redisUrl,
+    replica: config.replica,
+    logger,
+    now: () => clock.now(),
+    forgetPurgesAfterMs: config.cache.maxStalenessMs,
+  });
+  closers.push(() => decisions.close());
+  // Start with the operators' current decisions (an isolated supplier must not get traffic from a new replica).
+  await decisions.start(2_000);
   const cache = createCache(config.cache, {
     clock,
     logger,
     quarantinedSince: (supplier) => decisions.quarantinedSince(supplier),
+    purgedBefore: (supplier, patientTag) => decisions.purgedBefore(supplier, patientTag),
     observer: deps.cacheObserver ? bothObservers(metrics, deps.cacheObserver) : metrics,
   });
+  closers.push(() => cache.close());
   const suppliers = config.suppliers.map((settings) =>
     createSupplier(settings, { clock, cache: cache.entities, observer: metrics }),
   );
+  closers.push(() => Promise.all(suppliers.map((s) => s.close())));
   for (const supplier of suppliers) {
     metrics.watch(supplier.breaker);
     supplier.breaker.onTransition((t) =>
@@ -63,6 +95,8 @@ export async function startGateway(
         `breaker ${t.supplier}: ${t.from} -> ${t.to}`,
       ),
     );
+    const isolation = decisions.get(supplier.name).isolation;
+    if (isolation) supplier.breaker.isolate(`isolated by ${isolation.by}: ${isolation.reason}`);
   }
   const population = generatePopulation({
     ...config.population,
@@ -87,7 +121,6 @@ export async function startGateway(
       return supplier.dataSource;
     },
   });
-  const audit = createAuditSink(config.auditLog);
   const authenticate = await createAuthenticator(config.auth, clock);
   if (config.auth.mode === 'development') {
     logger.warn(
@@ -96,6 +129,7 @@ export async function startGateway(
   }
   const apollo = createApolloServer({ gateway, config, logger, plugins: [auditPlugin(audit, clock)] });
   await apollo.start();
+  closers.push(() => apollo.stop());
   const endpoint = await startClinicalEndpoint(apollo, {
     host: config.host,
     port: config.port,
@@ -112,6 +146,7 @@ export async function startGateway(
       patients: new Map(),
     }),
   });
+  closers.push(() => endpoint.close());
   const ops = await startOps(config.ops, {
     replica: config.replica,
     suppliers,
@@ -123,6 +158,7 @@ export async function startGateway(
     // A replica that cannot write its audit trail must not take traffic.
     ready: () => ready && audit.healthy,
   });
+  closers.push(() => ops.close());
   ready = true;
   logger.info(
     { url: endpoint.url, ops: ops.url, cache: cache.backend, replica: config.replica },
@@ -136,13 +172,7 @@ export async function startGateway(
     ops: { url: ops.url, controls: ops.controls },
     close: async () => {
       ready = false;
-      await ops.close();
-      await endpoint.close();
-      await apollo.stop();
-      await Promise.all(suppliers.map((s) => s.close()));
-      await decisions.close();
-      await cache.close();
-      await audit.close();
+      await closeAll();
     },
   };
 }

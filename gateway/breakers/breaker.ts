@@ -19,7 +19,7 @@ export interface Transition {
 export interface BreakerStats {
   readonly state: BreakerState;
   readonly since: number;
-  /** Rolling-window counts (opossum's window). */
+  /** Rolling-window counts (opossum's window): calls that reached the supplier, and those the breaker refused. */
   readonly calls: number;
   readonly failures: number;
   readonly timeouts: number;
@@ -98,18 +98,19 @@ export class SupplierBreaker {
       }
     });
     circuit.on('success', () => (this.consecutiveFailures = 0));
-    circuit.on('close', () => (this.consecutiveFailures = 0));
     circuit.on('open', () => {
       const fallback =
         this.current === 'HALF_OPEN' ? 'half-open probe failed' : 'failure rate over threshold';
       this.settle(this.openCause ?? fallback);
       this.openCause = undefined;
     });
-    circuit.on('close', () => this.settle('probe succeeded'));
+    circuit.on('close', () => {
+      this.consecutiveFailures = 0;
+      this.settle('probe succeeded');
+    });
     circuit.on('halfOpen', () => {
       this.settle(`open for ${this.options.resetTimeoutMs} ms; probing`);
-      if (this.options.halfOpenProbe === 'synthetic' && deps.probe && !this.isolated)
-        this.sendProbe(deps.probe);
+      if (!this.isolated) this.probeIfSynthetic();
     });
     return circuit;
   }
@@ -133,10 +134,8 @@ export class SupplierBreaker {
     if (this.options.halfOpenProbe === 'synthetic' && this.current === 'HALF_OPEN') {
       throw new SupplierFailure('BREAKER_OPEN', `${this.supplier} is being probed`);
     }
-    const timed = (startedIn: number): Promise<Tagged<T>> =>
-      withTimeout(call, this.options.timeoutMs, this.deps.clock).then((value) => ({ startedIn, value }));
     try {
-      const tagged = (await this.circuit.fire(timed, this.circuit.epoch)) as Tagged<T>;
+      const tagged = (await this.circuit.fire(this.timed(call), this.circuit.epoch)) as Tagged<T>;
       return tagged.value;
     } catch (error) {
       if ((error as { code?: string }).code === 'EOPENBREAKER') {
@@ -155,18 +154,22 @@ export class SupplierBreaker {
     this.settle(cause);
   }
 
-  /** Ends an isolation. The breaker resumes where opossum's state machine is (usually OPEN or HALF_OPEN). */
+  /**
+   * Ends an isolation. The breaker resumes where opossum's state machine is: OPEN until its reset timeout,
+   * or HALF_OPEN — in which case the probe that isolation held back is sent now.
+   */
   restore(cause: string): void {
     this.isolated = false;
     this.settle(cause);
+    if (this.circuit.halfOpen) this.probeIfSynthetic();
   }
 
   /**
-   * Starts the breaker afresh: closed, not isolated, with an empty rolling window (failures from before the
-   * reset must not re-open it). Calls still in flight finish, but their outcomes no longer count.
+   * Starts the breaker afresh: closed, with an empty rolling window (failures from before the reset must
+   * not re-open it), and not isolated unless `keepIsolation`. Calls in flight finish, uncounted.
    */
-  reset(cause: string): void {
-    this.isolated = false;
+  reset(cause: string, options: { keepIsolation?: boolean } = {}): void {
+    this.isolated = options.keepIsolation === true && this.isolated;
     this.circuit.shutdown();
     this.circuit = this.buildCircuit();
     this.settle(cause);
@@ -183,7 +186,7 @@ export class SupplierBreaker {
     return {
       state: this.current,
       since: this.enteredAt,
-      calls: s.fires,
+      calls: counted,
       failures: s.failures,
       timeouts: s.timeouts,
       rejected: s.rejects,
@@ -227,11 +230,17 @@ export class SupplierBreaker {
     }
   }
 
-  private sendProbe(probe: (signal: AbortSignal) => Promise<unknown>): void {
-    // The probe is the one call opossum lets through in half-open; its outcome closes or re-opens.
-    const timed = (startedIn: number) =>
-      withTimeout(probe, this.options.timeoutMs, this.deps.clock).then((value) => ({ startedIn, value }));
-    this.circuit.fire(timed, this.circuit.epoch).catch(() => undefined);
+  /** Sends the background half-open probe (synthetic mode): the one call opossum lets through. */
+  private probeIfSynthetic(): void {
+    const probe = this.deps.probe;
+    if (this.options.halfOpenProbe !== 'synthetic' || !probe) return;
+    this.circuit.fire(this.timed(probe), this.circuit.epoch).catch(() => undefined);
+  }
+
+  /** `call` under the timeout, its value tagged with the breaker epoch it started in (see circuit.ts). */
+  private timed<T>(call: (signal: AbortSignal) => Promise<T>): (startedIn: number) => Promise<Tagged<T>> {
+    return (startedIn) =>
+      withTimeout(call, this.options.timeoutMs, this.deps.clock).then((value) => ({ startedIn, value }));
   }
 
   private settle(cause: string): void {

@@ -5,7 +5,7 @@ import type { CacheCipher } from './cipher.js';
 import { keyedHash } from './secrets.js';
 import { patternToRegExp, type CacheStore } from './store.js';
 
-export type RecallOutcome = 'hit' | 'miss' | 'expired' | 'quarantined' | 'unreadable';
+export type RecallOutcome = 'hit' | 'miss' | 'expired' | 'quarantined' | 'purged' | 'unreadable';
 export type WriteOutcome = 'written' | 'skipped' | 'failed';
 
 /** Counts what the cache does, per supplier; the metrics module turns these into Prometheus counters. */
@@ -33,6 +33,8 @@ export interface EntityCacheOptions {
   readonly refreshIntervalMs: number;
   /** Data a supplier sent at or after this time is not served (ops quarantine after a compromise). */
   readonly quarantinedSince: (supplier: string) => number | undefined;
+  /** When copies of a patient from a supplier were last purged: older copies are never served again. */
+  readonly purgedBefore: (supplier: string, patientTag: string) => number | undefined;
   readonly observer?: CacheObserver;
 }
 
@@ -78,6 +80,8 @@ export class EntityCache {
     entities: readonly { nhsNumber: string; entity: unknown }[],
   ): void {
     if (entities.length === 0) return;
+    // While quarantined, new copies are never served: writing them would only overwrite older good ones.
+    if (this.options.quarantinedSince(supplier) !== undefined) return;
     const receivedAt = this.options.clock.now();
     let skipped = 0;
     for (const { nhsNumber, entity } of entities) {
@@ -108,7 +112,8 @@ export class EntityCache {
     const now = this.options.clock.now();
     const cutoff = this.options.quarantinedSince(supplier);
     return sealed.map((value, i) => {
-      const outcome = this.unseal(value, keys[i]!, now, cutoff);
+      const purged = this.options.purgedBefore(supplier, this.patientTag(nhsNumbers[i]!));
+      const outcome = this.unseal(value, keys[i]!, now, cutoff, purged);
       this.observer.recalled(supplier, typeof outcome === 'string' ? outcome : 'hit');
       return typeof outcome === 'string' ? undefined : outcome;
     });
@@ -118,11 +123,10 @@ export class EntityCache {
    * Deletes every copy from a supplier, of a patient (by NHS number, or by the keyed hash `patientTag`
    * that replicas exchange instead), or both. Resolves with the number deleted.
    */
-  purge(filter: {
-    readonly supplier?: string;
-    readonly nhsNumber?: string;
-    readonly patientTag?: string;
-  }): Promise<number> {
+  purge(
+    filter: { readonly supplier?: string; readonly nhsNumber?: string; readonly patientTag?: string },
+    options: { readonly localOnly?: boolean } = {},
+  ): Promise<number> {
     const tag =
       filter.patientTag ?? (filter.nhsNumber === undefined ? undefined : this.patientTag(filter.nhsNumber));
     if (filter.supplier === undefined && tag === undefined) {
@@ -135,7 +139,18 @@ export class EntityCache {
     const match = patternToRegExp(pattern);
     this.pending = this.pending.filter((p) => !match.test(p.key));
     this.lastWritten.clear();
-    return this.options.store.deleteMatching(pattern);
+    return this.options.store.deleteMatching(pattern, options.localOnly ? 'local' : 'all');
+  }
+
+  /**
+   * Drops the copy of one patient's answer (and any write still waiting for it): the supplier has just
+   * refused or withdrawn it (no record, no consent), so the older copy must not be served in an outage.
+   */
+  forget(supplier: string, selection: string, nhsNumber: string): void {
+    const key = this.key(supplier, nhsNumber, selection);
+    this.pending = this.pending.filter((p) => p.key !== key);
+    this.lastWritten.delete(key);
+    void this.options.store.deleteKeys([key]);
   }
 
   private key(supplier: string, nhsNumber: string, selection: string): string {
@@ -157,6 +172,7 @@ export class EntityCache {
     key: string,
     now: number,
     cutoff: number | undefined,
+    purged: number | undefined,
   ): CachedEntity | RecallOutcome {
     if (value === undefined) return 'miss';
     const plaintext = this.options.cipher.open(value, key);
@@ -164,6 +180,7 @@ export class EntityCache {
     const stored = JSON.parse(plaintext) as CachedEntity;
     if (now - stored.receivedAt > this.options.maxStalenessMs) return 'expired';
     if (cutoff !== undefined && stored.receivedAt >= cutoff) return 'quarantined';
+    if (purged !== undefined && stored.receivedAt <= purged) return 'purged';
     return stored;
   }
 

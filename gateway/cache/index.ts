@@ -38,8 +38,6 @@ export interface GatewayCache {
   readonly entities: EntityCache;
   /** `memory` or `memory+redis`. */
   readonly backend: string;
-  /** The Redis connection, when configured (ops decisions are shared over it too). */
-  readonly redis: RedisStore | undefined;
   health(): readonly TierHealth[];
   close(): Promise<void>;
 }
@@ -50,6 +48,7 @@ export function createCache(
     clock: Clock;
     logger: Logger;
     quarantinedSince: (supplier: string) => number | undefined;
+    purgedBefore: (supplier: string, patientTag: string) => number | undefined;
     observer?: CacheObserver;
   },
 ): GatewayCache {
@@ -84,10 +83,10 @@ export function createCache(
       maxStalenessMs: settings.maxStalenessMs,
       refreshIntervalMs: settings.refreshIntervalMs,
       quarantinedSince: deps.quarantinedSince,
+      purgedBefore: deps.purgedBefore,
       ...(deps.observer ? { observer: deps.observer } : {}),
     }),
     backend: redis ? 'memory+redis' : 'memory',
-    redis,
     health: () => store.health(),
     close: () => store.close(),
   };

@@ -37,6 +37,11 @@ export class MemoryStore implements CacheStore {
     return Promise.resolve(deleted);
   }
 
+  deleteKeys(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(key);
+    return Promise.resolve();
+  }
+
   /** The keys held, for diagnostics and tests. */
   keys(): string[] {
     return [...this.entries.keys()];

@@ -76,7 +76,8 @@ export class RedisStore implements CacheStore {
     }
   }
 
-  async deleteMatching(pattern: string): Promise<number> {
+  async deleteMatching(pattern: string, scope: 'all' | 'local' = 'all'): Promise<number> {
+    if (scope === 'local') return 0;
     if (!this.up) throw new Error(`redis is ${this.client.status}; cannot purge ${pattern}`);
     let deleted = 0;
     let cursor = '0';
@@ -86,6 +87,15 @@ export class RedisStore implements CacheStore {
       if (keys.length > 0) deleted += await this.client.unlink(...keys);
     } while (cursor !== '0');
     return deleted;
+  }
+
+  async deleteKeys(keys: readonly string[]): Promise<void> {
+    if (!this.up || keys.length === 0) return;
+    try {
+      await this.client.unlink(...keys);
+    } catch (error) {
+      this.lastError = (error as Error).message;
+    }
   }
 
   health(): readonly TierHealth[] {

@@ -14,8 +14,13 @@ export interface CacheStore {
   getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]>;
   /** Stores values; resolves when done or abandoned. Never rejects. */
   setMany(entries: readonly { readonly key: string; readonly value: Buffer }[], ttlMs: number): Promise<void>;
-  /** Deletes every key matching a pattern where `*` matches any run of characters; resolves with the count. */
-  deleteMatching(pattern: string): Promise<number>;
+  /**
+   * Deletes every key matching a pattern where `*` matches any run of characters; resolves with the count.
+   * `local` deletes from this process's tier only (another replica already purged the shared one).
+   */
+  deleteMatching(pattern: string, scope?: 'all' | 'local'): Promise<number>;
+  /** Deletes these exact keys, wherever they are held. Never rejects. */
+  deleteKeys(keys: readonly string[]): Promise<void>;
   health(): readonly TierHealth[];
   close(): Promise<void>;
 }

@@ -35,11 +35,17 @@ export class TieredStore implements CacheStore {
     await Promise.all([this.memory.setMany(entries, ttlMs), this.redis.setMany(entries, ttlMs)]);
   }
 
-  async deleteMatching(pattern: string): Promise<number> {
+  async deleteMatching(pattern: string, scope: 'all' | 'local' = 'all'): Promise<number> {
     // Memory is cleared even when Redis cannot be reached; the Redis failure is then reported to the caller.
     const fromMemory = await this.memory.deleteMatching(pattern);
+    if (scope === 'local') return fromMemory;
     const fromRedis = await this.redis.deleteMatching(pattern);
+    // The same copies are usually in both tiers: the larger count is the number of distinct copies.
     return Math.max(fromMemory, fromRedis);
+  }
+
+  async deleteKeys(keys: readonly string[]): Promise<void> {
+    await Promise.all([this.memory.deleteKeys(keys), this.redis.deleteKeys(keys)]);
   }
 
   health(): readonly TierHealth[] {

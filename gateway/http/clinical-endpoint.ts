@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Clock } from '../../lib/clock.js';
+import { BodyTooLarge, readBody } from '../../lib/http-body.js';
 import type { Logger } from '../../lib/logger.js';
 import type { AccessDenied, AuditSink } from '../audit/index.js';
 import type { Authenticator, ClinicianIdentity } from '../auth/index.js';
@@ -41,33 +42,20 @@ class RejectedRequest extends Error {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      reject(new RejectedRequest('PAYLOAD_TOO_LARGE', `request body over ${limit} bytes`));
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new RejectedRequest('PAYLOAD_TOO_LARGE', `request body over ${limit} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      if (size === 0) return resolve(undefined);
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(new RejectedRequest('BAD_REQUEST', 'request body is not valid JSON'));
-      }
-    });
-  });
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readBody(req, limit);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new RejectedRequest('PAYLOAD_TOO_LARGE', error.message);
+    throw error;
+  }
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RejectedRequest('BAD_REQUEST', 'request body is not valid JSON');
+  }
 }
 
 function reject(res: ServerResponse, code: ErrorCodeName, message: string, requestId: string): void {

@@ -122,7 +122,8 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
     let live = false;
     for (const o of outcomes) {
       this.sections.inc({ supplier, status: o.status.toLowerCase() });
-      live ||= o.status === 'LIVE';
+      // Copies from the optional freshness window carry receivedAt: only answers from the supplier count.
+      live ||= o.status === 'LIVE' && o.receivedAt === undefined;
     }
     if (live) this.lastLive.set({ supplier }, this.now() / 1000);
   }

@@ -1,14 +1,16 @@
 import { maskNhsNumber } from '../../schema/nhs-number.js';
 import type { Supplier } from '../suppliers/index.js';
-import type { ControlAction, ControlEvent, SupplierDecision } from './decisions.js';
-import { OpsError } from './errors.js';
+import type { ControlAction, ControlEvent, EventOrigin } from './decisions.js';
 import type { OpsParts } from './parts.js';
 
 export interface ControlResult {
   readonly event: ControlEvent;
   /** Whether the other replicas were told (false without Redis, or while it is down). */
   readonly replicated: boolean;
+  /** For a purge: copies deleted here (in-process and Redis). */
   readonly deleted?: number;
+  /** For a purge whose Redis deletion failed: why. The copies are still never served (see purge). */
+  readonly incomplete?: string;
 }
 
 export interface Actor {
@@ -16,9 +18,11 @@ export interface Actor {
   readonly reason: string;
 }
 
+type Target = Pick<ControlEvent, 'supplier' | 'patientTag' | 'since'>;
+
 /**
  * What operators can do to a supplier, and how each action reaches every replica. Inputs are validated by
- * the caller (routes.ts); everything here is logged as an audit record with who did it and why.
+ * the caller (routes.ts); every action is logged as an audit record with who took it and why.
  */
 export class SupplierControls {
   private readonly recentEvents: ControlEvent[] = [];
@@ -34,52 +38,48 @@ export class SupplierControls {
 
   /** Stops all traffic to the supplier; clinicians get its sections from cache, labelled STALE. */
   isolate(name: string, actor: Actor): Promise<ControlResult> {
-    const isolation = { by: actor.by, reason: actor.reason, at: this.now() };
-    return this.decide(name, 'isolate', actor, { ...this.deps.decisions.get(name), isolation });
+    return this.act('isolate', { supplier: name }, actor);
   }
 
   restore(name: string, actor: Actor): Promise<ControlResult> {
-    const { isolation: _, ...rest } = this.deps.decisions.get(name);
-    return this.decide(name, 'restore', actor, rest);
+    return this.act('restore', { supplier: name }, actor);
   }
 
   /** Copies received at or after `since` are no longer served: they may be poisoned. */
   quarantine(name: string, since: string, actor: Actor): Promise<ControlResult> {
-    const quarantine = { since, by: actor.by, reason: actor.reason, at: this.now() };
-    return this.decide(name, 'quarantine', actor, { ...this.deps.decisions.get(name), quarantine });
+    return this.act('quarantine', { supplier: name, since }, actor);
   }
 
   liftQuarantine(name: string, actor: Actor): Promise<ControlResult> {
-    const { quarantine: _, ...rest } = this.deps.decisions.get(name);
-    return this.decide(name, 'lift_quarantine', actor, rest);
+    return this.act('lift_quarantine', { supplier: name }, actor);
   }
 
-  /** Closes the breaker afresh (an isolation stays until restored: reset does not override an operator). */
-  async reset(name: string, actor: Actor): Promise<ControlResult> {
-    const event = this.event('reset', actor, { supplier: name });
-    this.resetLocally(name, event);
-    return this.publish(event, await this.deps.decisions.announce(event));
+  /** Starts the breaker afresh; an isolation stays in force until restored. */
+  reset(name: string, actor: Actor): Promise<ControlResult> {
+    return this.act('reset', { supplier: name }, actor);
   }
 
-  /** Deletes cached copies of a supplier, of a patient, or of one patient from one supplier. */
+  /**
+   * Purges cached copies of a supplier, of a patient, or both. The purge is first recorded as a cut-off
+   * (copies received before now are never served again, on any replica, even one that misses the
+   * deletion), then the copies are deleted here and in Redis.
+   */
   async purge(filter: { supplier?: string; nhsNumber?: string }, actor: Actor): Promise<ControlResult> {
     const patientTag =
       filter.nhsNumber === undefined ? undefined : this.deps.cache.entities.patientTag(filter.nhsNumber);
-    const event = this.event('purge', actor, {
+    const target = {
       ...(filter.supplier ? { supplier: filter.supplier } : {}),
       ...(patientTag ? { patientTag } : {}),
-    });
-    let deleted: number;
+    };
+    const result = await this.act('purge', target, actor, filter.nhsNumber);
     try {
-      deleted = await this.deps.cache.entities.purge({ ...filter });
+      return { ...result, deleted: await this.deps.cache.entities.purge(target) };
     } catch (error) {
-      // The in-process tier is purged first, so only the shared tier can be left holding copies.
-      throw new OpsError(
-        'PURGE_INCOMPLETE',
-        `copies in this process were purged; Redis was not: ${(error as Error).message}`,
-      );
+      return {
+        ...result,
+        incomplete: `copies in this process were deleted; Redis was not (${(error as Error).message})`,
+      };
     }
-    return { ...this.publish(event, await this.deps.decisions.announce(event), filter.nhsNumber), deleted };
   }
 
   /** The last 100 control actions seen by this replica, newest first. */
@@ -91,43 +91,56 @@ export class SupplierControls {
     this.listeners.add(listener);
   }
 
-  private async decide(
-    name: string,
+  private async act(
     action: ControlAction,
+    target: Target,
     actor: Actor,
-    decision: SupplierDecision,
+    nhsNumber?: string,
   ): Promise<ControlResult> {
-    const event = this.event(action, actor, { supplier: name, decision });
-    this.applyDecision(name, decision, event);
-    return this.publish(event, await this.deps.decisions.decide(name, decision, event));
+    const event: ControlEvent = {
+      replica: this.deps.replica,
+      action,
+      ...target,
+      by: actor.by,
+      reason: actor.reason,
+      at: new Date(this.deps.clock.now()).toISOString(),
+    };
+    const replicated = await this.deps.decisions.record(event);
+    this.applyToBreaker(event);
+    this.remember(event);
+    this.deps.metrics.controls.inc({ supplier: event.supplier ?? 'all', action });
+    this.deps.logger.warn(
+      {
+        audit: 'ops-control',
+        replicated,
+        ...event,
+        ...(nhsNumber ? { patient: maskNhsNumber(nhsNumber) } : {}),
+      },
+      `ops control: ${action} ${event.supplier ?? ''} by ${event.by}`,
+    );
+    return { event, replicated };
   }
 
-  private applyDecision(name: string, decision: SupplierDecision, event: ControlEvent): void {
-    const breaker = this.supplier(name)?.breaker;
+  /** What an action means for this replica's breaker (the cache reads quarantines and purges itself). */
+  private applyToBreaker(event: ControlEvent): void {
+    const breaker = event.supplier ? this.supplier(event.supplier)?.breaker : undefined;
     if (!breaker) return;
     const cause = `${event.action} by ${event.by}: ${event.reason}`;
-    if (decision.isolation && breaker.state !== 'ISOLATED') breaker.isolate(cause);
-    if (!decision.isolation && breaker.state === 'ISOLATED') breaker.restore(cause);
-  }
-
-  private resetLocally(name: string, event: ControlEvent): void {
-    const breaker = this.supplier(name)?.breaker;
-    if (!breaker) return;
-    breaker.reset(`reset by ${event.by}: ${event.reason}`);
-    if (this.deps.decisions.get(name).isolation) breaker.isolate('isolation kept after reset');
+    if (event.action === 'isolate' && breaker.state !== 'ISOLATED') breaker.isolate(cause);
+    if (event.action === 'restore' && breaker.state === 'ISOLATED') breaker.restore(cause);
+    if (event.action === 'reset') breaker.reset(cause, { keepIsolation: breaker.state === 'ISOLATED' });
   }
 
   /** Applies an action taken on another replica (or found in Redis) to this one. */
-  private async applyElsewhere(event: ControlEvent, origin: 'remote' | 'sync'): Promise<void> {
-    if (event.supplier && event.decision) this.applyDecision(event.supplier, event.decision, event);
-    if (event.action === 'reset' && event.supplier) this.resetLocally(event.supplier, event);
+  private async applyElsewhere(event: ControlEvent, origin: EventOrigin): Promise<void> {
+    this.applyToBreaker(event);
     if (event.action === 'purge') {
-      await this.deps.cache.entities
-        .purge({
-          ...(event.supplier ? { supplier: event.supplier } : {}),
-          ...(event.patientTag ? { patientTag: event.patientTag } : {}),
-        })
-        .catch(() => undefined);
+      // Redis was purged where the action was taken; here only the in-process copies go.
+      const target = {
+        ...(event.supplier ? { supplier: event.supplier } : {}),
+        ...(event.patientTag ? { patientTag: event.patientTag } : {}),
+      };
+      await this.deps.cache.entities.purge(target, { localOnly: true }).catch(() => undefined);
     }
     this.remember(event);
     this.deps.logger.info(
@@ -136,39 +149,9 @@ export class SupplierControls {
     );
   }
 
-  private event(action: ControlAction, actor: Actor, extra: Partial<ControlEvent>): ControlEvent {
-    return {
-      replica: this.deps.replica,
-      action,
-      by: actor.by,
-      reason: actor.reason,
-      at: this.now(),
-      ...extra,
-    };
-  }
-
-  private publish(event: ControlEvent, replicated: boolean, nhsNumber?: string): ControlResult {
-    this.remember(event);
-    this.deps.metrics.controls.inc({ supplier: event.supplier ?? 'all', action: event.action });
-    this.deps.logger.warn(
-      {
-        audit: 'ops-control',
-        replicated,
-        ...event,
-        ...(nhsNumber ? { patient: maskNhsNumber(nhsNumber) } : {}),
-      },
-      `ops control: ${event.action} ${event.supplier ?? ''} by ${event.by}`,
-    );
-    return { event, replicated };
-  }
-
   private remember(event: ControlEvent): void {
     this.recentEvents.push(event);
     if (this.recentEvents.length > 100) this.recentEvents.shift();
     for (const listener of this.listeners) listener(event);
-  }
-
-  private now(): string {
-    return new Date(this.deps.clock.now()).toISOString();
   }
 }

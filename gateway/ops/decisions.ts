@@ -1,62 +1,65 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
+import {
+  controlEventSchema,
+  DecisionState,
+  storedField,
+  type ControlEvent,
+  type SupplierDecision,
+} from './decision-state.js';
 
-export interface IsolationDecision {
-  readonly by: string;
-  readonly reason: string;
-  readonly at: string;
-}
-
-export interface QuarantineDecision extends IsolationDecision {
-  /** ISO time: copies received at or after it are not served. */
-  readonly since: string;
-}
-
-/** What operators decided about a supplier; shared by every replica through Redis. */
-export interface SupplierDecision {
-  readonly isolation?: IsolationDecision;
-  readonly quarantine?: QuarantineDecision;
-}
-
-export type ControlAction = 'isolate' | 'restore' | 'reset' | 'quarantine' | 'lift_quarantine' | 'purge';
-
-/** One control action, as logged, streamed to dashboards and published to other replicas. */
-export interface ControlEvent {
-  readonly replica: string;
-  readonly action: ControlAction;
-  readonly supplier?: string;
-  /** Keyed hash of the patient for a purge by patient: NHS numbers never travel through Redis. */
-  readonly patientTag?: string;
-  readonly by: string;
-  readonly reason: string;
-  readonly at: string;
-  /** The supplier's decision after the action (isolate, restore, quarantine, lift_quarantine). */
-  readonly decision?: SupplierDecision;
-}
+export type {
+  ControlAction,
+  ControlEvent,
+  IsolationDecision,
+  QuarantineDecision,
+  SupplierDecision,
+} from './decision-state.js';
 
 const KEY = 'prag:v1:ops:decisions';
 const CHANNEL = 'prag:v1:ops:events';
 
+export type EventOrigin = 'remote' | 'sync';
+
 /**
- * Operators' decisions, held in this process and — when REDIS_URL is set — in a Redis hash that every
- * replica reads at start-up and after reconnecting, with each action published so running replicas apply
- * it at once. Without Redis (or while it is down) decisions apply to this replica only; those made while
- * Redis was down are written when it returns.
+ * Operators' decisions, shared by every replica when REDIS_URL is set: each action changes one field of a
+ * Redis hash and is published on a channel, so running replicas apply it at once; a replica reads the hash
+ * when it starts and whenever either of its connections comes back (so nothing published while it was
+ * away is missed). Actions taken while Redis is down apply here at once and are written and published when
+ * it returns. Without Redis, decisions apply to this replica only.
  */
 export class DecisionStore {
-  private readonly decisions = new Map<string, SupplierDecision>();
-  private readonly listeners = new Set<(event: ControlEvent, origin: 'remote' | 'sync') => void>();
-  private readonly pending = new Set<string>();
+  private readonly state: DecisionState;
+  private readonly listeners = new Set<(event: ControlEvent, origin: EventOrigin) => void>();
+  private pending: ControlEvent[] = [];
   private client: Redis | undefined;
   private subscriber: Redis | undefined;
+  private loaded = false;
 
-  constructor(private readonly options: { redisUrl: string | undefined; replica: string; logger: Logger }) {}
+  constructor(
+    private readonly options: {
+      redisUrl: string | undefined;
+      replica: string;
+      logger: Logger;
+      now: () => number;
+      /** Purge records older than this cover nothing (copies expire first) and are dropped. */
+      forgetPurgesAfterMs: number;
+    },
+  ) {
+    this.state = new DecisionState(options.forgetPurgesAfterMs);
+  }
 
   get shared(): boolean {
     return this.client !== undefined;
   }
 
-  start(): void {
+  /** Whether the shared decisions have been read at least once (always true without Redis). */
+  get current(): boolean {
+    return !this.client || this.loaded;
+  }
+
+  /** Connects and reads the current decisions, waiting at most `waitMs` so a replica starts with them. */
+  async start(waitMs: number): Promise<void> {
     const url = this.options.redisUrl;
     if (!url) return;
     const retryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, 5_000);
@@ -69,53 +72,42 @@ export class DecisionStore {
     this.subscriber = new Redis(url, { retryStrategy });
     for (const connection of [this.client, this.subscriber]) connection.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
-    this.subscriber
-      .subscribe(CHANNEL)
-      .catch((error: Error) =>
-        this.options.logger.warn({ err: error.message }, 'ops decisions: subscribe failed'),
-      );
+    this.subscriber.on('ready', () => void this.resync());
     this.client.on('ready', () => void this.resync());
-  }
-
-  get(supplier: string): SupplierDecision {
-    return this.decisions.get(supplier) ?? {};
-  }
-
-  /** The quarantine cut-off for a supplier, as epoch ms (read by the cache on every stale lookup). */
-  quarantinedSince(supplier: string): number | undefined {
-    const since = this.decisions.get(supplier)?.quarantine?.since;
-    return since === undefined ? undefined : Date.parse(since);
-  }
-
-  /** Hears actions taken on other replicas, and decisions found in Redis on (re)connecting. */
-  onEvent(listener: (event: ControlEvent, origin: 'remote' | 'sync') => void): void {
-    this.listeners.add(listener);
-  }
-
-  /** Records a decision and tells the other replicas. Resolves with whether Redis has it. */
-  async decide(supplier: string, decision: SupplierDecision, event: ControlEvent): Promise<boolean> {
-    this.decisions.set(supplier, decision);
-    if (!this.client) return false;
-    try {
-      await this.client
-        .multi()
-        .hset(KEY, supplier, JSON.stringify(decision))
-        .publish(CHANNEL, JSON.stringify(event))
-        .exec();
-      return true;
-    } catch {
-      this.pending.add(supplier);
-      return false;
+    void this.subscriber.subscribe(CHANNEL).catch(() => undefined);
+    const deadline = this.options.now() + waitMs;
+    while (!this.loaded && this.options.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    if (!this.loaded) {
+      this.options.logger.warn('ops decisions: Redis not reachable at start; running with none until it is');
     }
   }
 
-  /** Tells the other replicas of an action that leaves no lasting decision (reset, purge). */
-  async announce(event: ControlEvent): Promise<boolean> {
+  get(supplier: string): SupplierDecision {
+    return this.state.get(supplier);
+  }
+
+  quarantinedSince(supplier: string): number | undefined {
+    return this.state.quarantinedSince(supplier);
+  }
+
+  purgedBefore(supplier: string, patientTag: string): number | undefined {
+    return this.state.purgedBefore(supplier, patientTag);
+  }
+
+  /** Hears actions taken on other replicas, and differences found on (re)reading the shared decisions. */
+  onEvent(listener: (event: ControlEvent, origin: EventOrigin) => void): void {
+    this.listeners.add(listener);
+  }
+
+  /** Applies an action here and shares it. Resolves with whether the other replicas were told. */
+  async record(event: ControlEvent): Promise<boolean> {
+    this.state.apply(event);
     if (!this.client) return false;
     try {
-      await this.client.publish(CHANNEL, JSON.stringify(event));
+      await this.write(event);
       return true;
     } catch {
+      this.pending.push(event);
       return false;
     }
   }
@@ -125,46 +117,57 @@ export class DecisionStore {
     this.subscriber?.disconnect();
   }
 
+  private async write(event: ControlEvent): Promise<void> {
+    const stored = storedField(event);
+    const multi = this.client!.multi();
+    if (stored?.value === undefined && stored) multi.hdel(KEY, stored.field);
+    else if (stored) multi.hset(KEY, stored.field, stored.value!);
+    await multi.publish(CHANNEL, JSON.stringify(event)).exec();
+  }
+
   private receive(message: string): void {
     let event: ControlEvent;
     try {
-      event = JSON.parse(message) as ControlEvent;
+      const parsed = controlEventSchema.safeParse(JSON.parse(message));
+      if (!parsed.success) {
+        this.options.logger.warn(
+          { issues: parsed.error.issues.length },
+          'ops decisions: ignored a malformed event from Redis',
+        );
+        return;
+      }
+      event = parsed.data;
     } catch {
       return;
     }
     if (event.replica === this.options.replica) return;
-    if (event.supplier && event.decision) this.decisions.set(event.supplier, event.decision);
-    for (const listener of this.listeners) listener(event, 'remote');
+    this.state.apply(event);
+    this.emit(event, 'remote');
   }
 
-  /** On (re)connecting: write what was decided here while Redis was away, then adopt what Redis holds. */
+  /** Writes what was decided here while Redis was away, then adopts what Redis holds. */
   private async resync(): Promise<void> {
-    const client = this.client!;
+    const client = this.client;
+    if (!client || client.status !== 'ready') return;
     try {
-      for (const supplier of this.pending)
-        await client.hset(KEY, supplier, JSON.stringify(this.get(supplier)));
-      this.pending.clear();
-      const stored = await client.hgetall(KEY);
-      for (const [supplier, json] of Object.entries(stored)) {
-        const decision = JSON.parse(json) as SupplierDecision;
-        if (JSON.stringify(decision) === JSON.stringify(this.get(supplier))) continue;
-        this.decisions.set(supplier, decision);
-        const event: ControlEvent = {
-          replica: 'redis',
-          action: decision.isolation ? 'isolate' : 'restore',
-          supplier,
-          by: decision.isolation?.by ?? 'sync',
-          reason: decision.isolation?.reason ?? 'decision read from Redis',
-          at: new Date().toISOString(),
-          decision,
-        };
-        for (const listener of this.listeners) listener(event, 'sync');
+      while (this.pending.length > 0) {
+        await this.write(this.pending[0]!);
+        this.pending.shift();
       }
+      const changes = this.state.replaceWith(await client.hgetall(KEY), this.options.now());
+      const expired = this.state.prune(this.options.now());
+      if (expired.length > 0) await client.hdel(KEY, ...expired);
+      this.loaded = true;
+      for (const change of changes) this.emit(change, 'sync');
     } catch (error) {
       this.options.logger.warn(
         { err: (error as Error).message },
         'ops decisions: could not read shared decisions',
       );
     }
+  }
+
+  private emit(event: ControlEvent, origin: EventOrigin): void {
+    for (const listener of this.listeners) listener(event, origin);
   }
 }

@@ -18,8 +18,6 @@ export const OpsErrorCode = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
-  /** A purge could not reach Redis: copies in this process were removed, those in Redis were not. */
-  PURGE_INCOMPLETE: 503,
 } as const;
 
 export type OpsErrorCodeName = keyof typeof OpsErrorCode;

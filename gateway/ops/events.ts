@@ -53,7 +53,13 @@ export class EventStream {
     this.write(`event: status\ndata: ${JSON.stringify(await this.snapshot())}\n\n`);
   }
 
+  /** A dashboard that stops reading is dropped once 1 MiB is waiting for it, rather than buffered forever. */
   private write(chunk: string): void {
-    for (const res of this.clients) res.write(chunk);
+    for (const res of this.clients) {
+      if (res.writableLength > 1_048_576) {
+        this.clients.delete(res);
+        res.destroy();
+      } else res.write(chunk);
+    }
   }
 }

@@ -81,27 +81,33 @@ export function controlRoutes(controls: SupplierControls, now: () => number): Re
       const actor = actorOf(r);
       return controls.purge({ supplier: name, ...(nhsNumber ? { nhsNumber } : {}) }, actor);
     },
-    'POST /api/patients/:nhsNumber/purge': (r) => {
-      const nhsNumber = nhsNumberOf(r.params.nhsNumber);
+    // The NHS number travels in the body, never the path: paths end up in proxy and access logs.
+    'POST /api/patients/purge': (r) => {
+      const nhsNumber = nhsNumberOf(r.body.nhsNumber);
       return controls.purge({ nhsNumber }, actorOf(r));
     },
   };
 }
 
+export type RouteMatch =
+  | { readonly matched: true; readonly params: Record<string, string> }
+  | { readonly matched: false; readonly otherMethod: boolean };
+
 /** Matches `METHOD /path` against a route pattern with `:name` segments. */
-export function matchRoute(
-  pattern: string,
-  method: string,
-  path: string,
-): Record<string, string> | undefined {
+export function matchRoute(pattern: string, method: string, path: string): RouteMatch {
   const [patternMethod, patternPath] = pattern.split(' ') as [string, string];
   const want = patternPath.split('/');
   const got = path.split('/');
-  if (want.length !== got.length) return undefined;
+  if (want.length !== got.length) return { matched: false, otherMethod: false };
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {
-    if (want[i]!.startsWith(':')) params[want[i]!.slice(1)] = decodeURIComponent(got[i]!);
-    else if (want[i] !== got[i]) return undefined;
+    if (want[i]!.startsWith(':')) {
+      try {
+        params[want[i]!.slice(1)] = decodeURIComponent(got[i]!);
+      } catch {
+        throw new OpsError('BAD_REQUEST', 'the path is not validly encoded');
+      }
+    } else if (want[i] !== got[i]) return { matched: false, otherMethod: false };
   }
-  return method === patternMethod ? params : { __methodMismatch: '1' };
+  return method === patternMethod ? { matched: true, params } : { matched: false, otherMethod: true };
 }

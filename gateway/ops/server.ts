@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyTooLarge, readBody } from '../../lib/http-body.js';
 import type { Logger } from '../../lib/logger.js';
 import { projectFile } from '../../lib/paths.js';
 import { authenticate, type OpsCredential } from './auth.js';
@@ -51,29 +52,23 @@ function json(
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 16_384) {
-        reject(new OpsError('PAYLOAD_TOO_LARGE', 'request body over 16 KiB'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      try {
-        const body: unknown = size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (typeof body !== 'object' || body === null || Array.isArray(body))
-          throw new Error('not an object');
-        resolve(body as Record<string, unknown>);
-      } catch {
-        reject(new OpsError('BAD_REQUEST', 'the body must be a JSON object'));
-      }
-    });
-  });
+/** The body of a control request: a JSON object of at most 16 KiB (an empty body is an empty object). */
+async function readObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readBody(req, 16_384);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new OpsError('PAYLOAD_TOO_LARGE', 'request body over 16 KiB');
+    throw error;
+  }
+  try {
+    const body: unknown = text.length === 0 ? {} : JSON.parse(text);
+    if (typeof body === 'object' && body !== null && !Array.isArray(body))
+      return body as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new OpsError('BAD_REQUEST', 'the body must be a JSON object');
 }
 
 /**
@@ -93,15 +88,13 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Running
       return json(res, 200, { events: options.controls.recent() });
     let methodMismatch = false;
     for (const [pattern, handler] of Object.entries(routes)) {
-      const params = matchRoute(pattern, method, path);
-      if (!params) continue;
-      if (params.__methodMismatch) {
-        methodMismatch = true;
+      const match = matchRoute(pattern, method, path);
+      if (!match.matched) {
+        methodMismatch ||= match.otherMethod;
         continue;
       }
-      const body = await readBody(req);
-      const result = await handler({ operator, params, body });
-      return json(res, 200, result);
+      const body = await readObject(req);
+      return json(res, 200, await handler({ operator, params: match.params, body }));
     }
     throw methodMismatch
       ? new OpsError('METHOD_NOT_ALLOWED', `${method} not allowed on ${path}`)
@@ -113,14 +106,11 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Running
     if (path === '/healthz') return (json(res, 200, { status: 'ok' }), true);
     if (path === '/readyz') {
       const status = await options.status();
-      return (
-        json(res, status.ready ? 200 : 503, {
-          ready: status.ready,
-          suppliers: status.suppliers.map((s) => ({ name: s.name, state: s.state })),
-          cache: status.cache,
-        }),
-        true
-      );
+      // Open to probes, so states only: no hosts, error texts or counts.
+      const tiers = status.cache.tiers.map((t) => ({ tier: t.tier, status: t.status }));
+      const suppliers = status.suppliers.map((s) => ({ name: s.name, state: s.state }));
+      json(res, status.ready ? 200 : 503, { ready: status.ready, suppliers, cache: tiers });
+      return true;
     }
     if (path === '/metrics') {
       const { contentType, body } = await options.metrics();

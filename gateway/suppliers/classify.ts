@@ -70,10 +70,16 @@ export function readEntities(response: SupplierResponse, asked: readonly string[
     throw new SupplierFailure('MALFORMED_RESPONSE', `expected ${asked.length} entities`);
   }
   return entities.map((entity: unknown, i): EntityAnswer => {
-    const own = errors.filter((e) => e.path?.[0] === '_entities' && e.path[1] === i);
+    // Request-level answers (e.g. a refusal for this user) apply to every patient in the request.
+    const own = [...requestLevel, ...errors.filter((e) => e.path?.[0] === '_entities' && e.path[1] === i)];
     const failure = own.find((e) => !isClientSide(e));
     if (failure) return { kind: 'failed', detail: codeOf(failure) ?? failure.message };
-    if (entity === null || typeof entity !== 'object') return { kind: 'refused', errors: own };
+    if (entity === null || typeof entity !== 'object') {
+      // A null with no reason given would look like a live, empty answer: treat it as the supplier failing.
+      return own.length > 0
+        ? { kind: 'refused', errors: own }
+        : { kind: 'failed', detail: 'entity missing without an error' };
+    }
     const theirs = (entity as { nhsNumber?: unknown }).nhsNumber;
     if (theirs !== asked[i]) {
       throw new SupplierFailure(

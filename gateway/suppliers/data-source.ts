@@ -56,12 +56,11 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     }
     const asked = representations.map((r) => r.nhsNumber);
     const operation = this.parts.identity.operationFor(request.query ?? '', options.document);
-    const selection = this.parts.cache.selectionId(
-      Object.keys(otherVariables).length === 0
-        ? operation.text
-        : `${operation.text}\n${JSON.stringify(otherVariables)}`,
-    );
-    if (this.parts.freshForMs > 0) {
+    // A copy is kept per asking organisation: what a supplier let one organisation see (a legitimate
+    // relationship, consent) is never served stale to another.
+    const extra = Object.keys(otherVariables).length === 0 ? '' : `\n${JSON.stringify(otherVariables)}`;
+    const selection = this.parts.cache.selectionId(`${operation.text}\norg:${context.identity.org}${extra}`);
+    if (this.parts.freshForMs > 0 && this.parts.breaker.state === 'CLOSED') {
       const fresh = await this.freshCopies(context, selection, asked);
       if (fresh) return this.serveFresh(context, asked, fresh);
     }
@@ -152,6 +151,9 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
         if (answer.kind === 'entity' && answer.errors.length === 0 && cacheable(nhsNumber)) {
           fresh.push({ nhsNumber, entity: answer.entity });
         }
+        // Refused now (no record, no consent, no relationship): the older copy must never be served.
+        if (answer.kind === 'refused' && cacheable(nhsNumber))
+          this.parts.cache.forget(supplier, selection, nhsNumber);
         return { nhsNumber, status: 'LIVE' };
       }
       const copy = copies.get(nhsNumber);

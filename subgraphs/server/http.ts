@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { execute, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { BodyTooLarge, readBody } from '../../lib/http-body.js';
 import { effectiveMode, NO_FAULT, parseFaultSettings, type FaultSettings } from './faults.js';
 
 const MAX_BODY_BYTES = 1_048_576;
@@ -48,20 +49,13 @@ class HttpError extends Error {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'request body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+async function readText(req: IncomingMessage): Promise<string> {
+  try {
+    return await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new HttpError(413, error.message);
+    throw error;
+  }
 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
@@ -102,7 +96,7 @@ export async function startSubgraphServer<TContext>(
       role: caller('x-user-role'),
       org: caller('x-user-org'),
     };
-    const body = JSON.parse(await readBody(req)) as {
+    const body = JSON.parse(await readText(req)) as {
       query?: unknown;
       variables?: unknown;
       operationName?: unknown;
@@ -149,7 +143,7 @@ export async function startSubgraphServer<TContext>(
     if (path === '/__stats' && req.method === 'GET') return send(res, 200, JSON.stringify(stats));
     if (path === '/__faults' && req.method === 'GET') return send(res, 200, JSON.stringify(faults));
     if (path === '/__faults' && req.method === 'PUT') {
-      const settings = parseFaultSettings(JSON.parse(await readBody(req)));
+      const settings = parseFaultSettings(JSON.parse(await readText(req)));
       if (typeof settings === 'string') throw new HttpError(400, settings);
       faults = settings;
       if (effectiveMode(faults, Date.now()) !== 'hang') for (const r of hanging) r.destroy();

@@ -174,11 +174,12 @@ describe('ops surface over real processes', () => {
     ],
     [
       'an invalid NHS number to purge',
-      '/api/patients/9876544321/purge',
-      { reason: 'erasure' },
+      '/api/patients/purge',
+      { reason: 'erasure', nhsNumber: '9876544321' },
       400,
       'INVALID_NHS_NUMBER',
     ],
+    ['a badly encoded path', '/api/suppliers/%E0%A4%A/isolate', { reason: 'test' }, 400, 'BAD_REQUEST'],
     ['an unknown action', '/api/suppliers/gp/explode', { reason: 'test' }, 404, 'NOT_FOUND'],
   ])('rejects %s with a clear code and changes nothing', async (_, path, body, status, code) => {
     const before = (await ops<{ events: unknown[] }>(gateway.ops.url, '/api/audit')).body.events.length;
@@ -252,8 +253,8 @@ describe('ops surface over real processes', () => {
   it("purges one patient's copies across suppliers", async () => {
     const n = nextPatient();
     await warm(gateway, writes, n);
-    const purged = await ops<{ deleted: number }>(gateway.ops.url, `/api/patients/${n}/purge`, {
-      body: { reason: 'patient record corrected' },
+    const purged = await ops<{ deleted: number }>(gateway.ops.url, '/api/patients/purge', {
+      body: { reason: 'patient record corrected', nhsNumber: n },
     });
     expect(purged.status).toBe(200);
     expect(purged.body.deleted).toBe(2);
@@ -285,9 +286,10 @@ describe('ops decisions shared between replicas through Redis', () => {
   let processes: TestProcesses;
   let gp: TestSupplier;
   const replicas: RunningGateway[] = [];
+  const replicaWrites = new WriteCounter();
   const start = async (id: string) => {
     const env = { REDIS_URL: processes.redis.url, GATEWAY_REPLICA_ID: id, BREAKER_IDLE_PROBE_MS: '0' };
-    const g = await startTestGateway(processes, env);
+    const g = await startTestGateway(processes, env, { cacheObserver: replicaWrites });
     replicas.push(g);
     return g;
   };
@@ -313,7 +315,8 @@ describe('ops decisions shared between replicas through Redis', () => {
     expect(result.body.replicated).toBe(true);
     await eventually(() => stateOn(b) === 'ISOLATED', 3_000, 'replica b to isolate gp');
     const c = await start('replica-c');
-    await eventually(() => stateOn(c) === 'ISOLATED', 5_000, 'replica c to pick up the isolation');
+    // A replica reads the decisions before it serves: isolated from its first request.
+    expect(stateOn(c)).toBe('ISOLATED');
     const before = (await gp.stats()).requests;
     const answer = await record(c, nextPatient());
     expect(availabilityOf(answer).gp).toMatchObject({ breaker: 'ISOLATED', reason: 'ISOLATED' });
@@ -327,5 +330,62 @@ describe('ops decisions shared between replicas through Redis', () => {
     const audit = (await ops<{ events: { action: string; replica: string }[] }>(a.ops.url, '/api/audit')).body
       .events;
     expect(audit[0]).toMatchObject({ action: 'restore', replica: 'replica-b' });
+  });
+
+  it('keeps decisions on different things independent: a quarantine on one replica never lifts an isolation', async () => {
+    const [a, b] = replicas;
+    await ops(a!.ops.url, '/api/suppliers/gp/isolate', { body: { reason: 'SOC isolation' } });
+    await eventually(() => stateOn(b!) === 'ISOLATED', 3_000, 'replica b to isolate gp');
+    const since = new Date(Date.now() - 60_000).toISOString();
+    await ops(b!.ops.url, '/api/suppliers/gp/quarantine', { body: { reason: 'tampering suspected', since } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect([stateOn(a!), stateOn(b!)]).toEqual(['ISOLATED', 'ISOLATED']);
+    const status = await ops<{ suppliers: { name: string; isolation: unknown; quarantine: unknown }[] }>(
+      a!.ops.url,
+      '/api/status',
+    );
+    expect(status.body.suppliers.find((s) => s.name === 'gp')).toMatchObject({
+      isolation: expect.any(Object),
+      quarantine: { since },
+    });
+    await ops(a!.ops.url, '/api/suppliers/gp/quarantine', { method: 'DELETE', body: { reason: 'clean' } });
+    await ops(a!.ops.url, '/api/suppliers/gp/restore', { body: { reason: 'clean' } });
+    await eventually(
+      () => replicas.every((g) => stateOn(g) === 'CLOSED'),
+      3_000,
+      'every replica to restore gp',
+    );
+  });
+
+  it('makes a purge on one replica stop every replica serving the copies, even from its own memory', async () => {
+    const [a, b] = replicas;
+    const n = nextPatient();
+    await warm(b!, replicaWrites, n);
+    const purge = await ops<{ replicated: boolean }>(a!.ops.url, '/api/patients/purge', {
+      body: { reason: 'record corrected', nhsNumber: n },
+    });
+    expect(purge.body.replicated).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    await ops(b!.ops.url, '/api/suppliers/gp/isolate', { body: { reason: 'check purge' } });
+    expect(availabilityOf(await record(b!, n)).gp?.status).toBe('UNAVAILABLE');
+    await ops(b!.ops.url, '/api/suppliers/gp/restore', { body: { reason: 'done' } });
+  });
+
+  it('shares an isolation taken while Redis was down once it is back', async () => {
+    const [a, b] = replicas;
+    await processes.redis.kill();
+    await eventually(() => !redisUp(a!), 5_000, 'a to notice Redis is gone');
+    const local = await ops<{ replicated: boolean }>(a!.ops.url, '/api/suppliers/hospital/isolate', {
+      body: { reason: 'during the Redis outage' },
+    });
+    expect(local.body.replicated).toBe(false);
+    expect(b!.suppliers.find((s) => s.name === 'hospital')!.breaker.state).toBe('CLOSED');
+    await processes.redis.restart();
+    await eventually(
+      () => b!.suppliers.find((s) => s.name === 'hospital')!.breaker.state === 'ISOLATED',
+      15_000,
+      'b to hear of it',
+    );
+    await ops(a!.ops.url, '/api/suppliers/hospital/restore', { body: { reason: 'done' } });
   });
 });

@@ -230,6 +230,20 @@ describe('supplier breaker', () => {
     expect(states()).toEqual(['ISOLATED', 'CLOSED']);
   });
 
+  it('probes once restored when its reset timeout passed while it was isolated', async () => {
+    const probe = vi.fn(() => Promise.resolve('ok'));
+    const { b, states } = breaker({ halfOpenProbe: 'synthetic', idleProbeIntervalMs: 0 }, probe);
+    for (let i = 0; i < 4; i++) await settle(b.execute(fail));
+    b.isolate('incident');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(probe).not.toHaveBeenCalled();
+    b.restore('all clear');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(probe).toHaveBeenCalledTimes(1);
+    expect(b.state).toBe('CLOSED');
+    expect(states()).toEqual(['OPEN', 'ISOLATED', 'HALF_OPEN', 'CLOSED']);
+  });
+
   it('resets an open breaker to closed at once', async () => {
     const { b } = breaker();
     for (let i = 0; i < 4; i++) await settle(b.execute(fail));

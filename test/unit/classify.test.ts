@@ -96,6 +96,23 @@ describe('reading a supplier answer', () => {
     expect([...failure.partial!.keys()]).toEqual([1]);
   });
 
+  it('treats a missing entity with no reason given as a failure, never as an empty live answer', () => {
+    const answers = readEntities(json({ data: { _entities: [{ nhsNumber: A }, null] } }), [A, B]);
+    expect(answers[1]).toEqual({ kind: 'failed', detail: 'entity missing without an error' });
+  });
+
+  it('applies a request-level refusal to every patient in the request', () => {
+    const denied = { message: 'organisation has no relationship', extensions: { code: 'NO_RELATIONSHIP' } };
+    const answers = readEntities(json({ data: { _entities: [{ nhsNumber: A }, null] }, errors: [denied] }), [
+      A,
+      B,
+    ]);
+    expect(answers).toEqual([
+      { kind: 'entity', entity: { nhsNumber: A }, errors: [denied] },
+      { kind: 'refused', errors: [denied] },
+    ]);
+  });
+
   it('passes a 4xx through as an answer when every error is about the user or patient', () => {
     const denied = { message: 'no legitimate relationship', extensions: { code: 'NO_RELATIONSHIP' } };
     expect(readEntities(json({ errors: [denied] }, 403), [A])).toEqual([

@@ -13,7 +13,13 @@ const A = '9990000018';
 const B = '9990000026';
 const HOUR = 3_600_000;
 
-function setup(options: { refreshIntervalMs?: number; quarantine?: Record<string, number> } = {}) {
+function setup(
+  options: {
+    refreshIntervalMs?: number;
+    quarantine?: Record<string, number>;
+    purges?: Record<string, number>;
+  } = {},
+) {
   const clock = new FakeClock();
   const store = new MemoryStore(1_048_576);
   const secrets = cacheSecrets('ab'.repeat(32));
@@ -26,6 +32,7 @@ function setup(options: { refreshIntervalMs?: number; quarantine?: Record<string
     maxStalenessMs: 72 * HOUR,
     refreshIntervalMs: options.refreshIntervalMs ?? 0,
     quarantinedSince: (s) => options.quarantine?.[s],
+    purgedBefore: (s, tag) => options.purges?.[`${s}:${tag}`],
     observer: { recalled: (_, outcome) => recalls.push(outcome), wrote: () => undefined },
   });
   return { clock, store, cache, recalls };
@@ -64,13 +71,17 @@ describe('entity cache', () => {
   });
 
   it('does not serve data received at or after a quarantine cut-off', async () => {
-    const clock0 = Date.parse('2026-11-21T09:00:00Z');
-    const { cache, clock, recalls } = setup({ quarantine: { gp: clock0 + HOUR } });
+    const quarantine: Record<string, number> = {};
+    const { cache, clock, recalls } = setup({ quarantine });
     cache.remember('gp', 'sel', [{ nhsNumber: A, entity: { before: true } }]);
     await flush();
     clock.tick(HOUR);
+    const cutoff = clock.now();
     cache.remember('gp', 'sel', [{ nhsNumber: B, entity: { after: true } }]);
     await flush();
+    // The compromise is found later; the cut-off is set in the past.
+    clock.tick(HOUR);
+    quarantine.gp = cutoff;
     const [a, b] = await cache.recall('gp', 'sel', [A, B]);
     expect(a?.entity).toEqual({ before: true });
     expect(b).toBeUndefined();
@@ -145,6 +156,42 @@ describe('entity cache', () => {
       undefined,
       expect.objectContaining({ entity: { who: 'B' } }),
     ]);
+  });
+
+  it('never serves a copy received before a purge, even one a replica failed to delete', async () => {
+    const purges: Record<string, number> = {};
+    const { cache, clock, recalls } = setup({ purges });
+    cache.remember('gp', 'sel', [{ nhsNumber: A, entity: { v: 'old' } }]);
+    await flush();
+    purges[`gp:${cache.patientTag(A)}`] = clock.now();
+    expect(await cache.recall('gp', 'sel', [A])).toEqual([undefined]);
+    expect(recalls.at(-1)).toBe('purged');
+    clock.tick(1_000);
+    cache.remember('gp', 'sel', [{ nhsNumber: A, entity: { v: 'new' } }]);
+    await flush();
+    expect((await cache.recall('gp', 'sel', [A]))[0]?.entity).toEqual({ v: 'new' });
+  });
+
+  it('does not overwrite good copies while the supplier is quarantined', async () => {
+    const quarantine: Record<string, number> = {};
+    const { cache, clock } = setup({ quarantine });
+    cache.remember('gp', 'sel', [{ nhsNumber: A, entity: { v: 'good' } }]);
+    await flush();
+    clock.tick(1_000);
+    quarantine.gp = clock.now();
+    clock.tick(1_000);
+    cache.remember('gp', 'sel', [{ nhsNumber: A, entity: { v: 'possibly poisoned' } }]);
+    await flush();
+    expect((await cache.recall('gp', 'sel', [A]))[0]?.entity).toEqual({ v: 'good' });
+  });
+
+  it("forgets a patient's copy when the supplier refuses or withdraws it", async () => {
+    const { cache } = setup();
+    cache.remember('gp', 'sel', [{ nhsNumber: A, entity: { v: 1 } }]);
+    await flush();
+    cache.forget('gp', 'sel', A);
+    await flush();
+    expect(await cache.recall('gp', 'sel', [A])).toEqual([undefined]);
   });
 
   it('does not write before the caller has its answer', () => {
