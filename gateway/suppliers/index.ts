@@ -3,7 +3,7 @@
  * data source that serves live, stale or unavailable sections.
  */
 import type { Clock } from '../../lib/clock.js';
-import { SupplierBreaker, type BreakerOptionsInput } from '../breakers/index.js';
+import { breakerOptions, SupplierBreaker, type BreakerOptionsInput } from '../breakers/index.js';
 import type { EntityCache } from '../cache/index.js';
 import { readEntities, requireAnswered } from './classify.js';
 import { SupplierDataSource } from './data-source.js';
@@ -48,24 +48,19 @@ export function createSupplier(settings: SupplierSettings, deps: SupplierDepende
     connections: settings.connections,
     maxResponseBytes: settings.maxResponseBytes,
   });
-  const probeNhsNumber = settings.breaker.probeNhsNumber ?? '9000000009';
+  // Validated once here (the breaker takes the same options), so the probe patient has one default.
+  const options = breakerOptions(settings.name, settings.breaker);
   const probeBody = JSON.stringify({
     query: PROBE_QUERY,
-    variables: { representations: [{ __typename: 'Patient', nhsNumber: probeNhsNumber }] },
+    variables: { representations: [{ __typename: 'Patient', nhsNumber: options.probeNhsNumber }] },
   });
-  const breaker = new SupplierBreaker(settings.name, settings.breaker, {
+  const probeHeaders = { 'x-request-id': 'breaker-probe', 'x-user-id': 'gateway-breaker-probe' };
+  const breaker = new SupplierBreaker(settings.name, options, {
     clock: deps.clock,
     // A lookup of one test patient: "no record" is a healthy answer; anything readEntities rejects is not.
     probe: async (signal) =>
       requireAnswered(
-        readEntities(
-          await transport.post(
-            probeBody,
-            { 'x-request-id': 'breaker-probe', 'x-user-id': 'gateway-breaker-probe' },
-            signal,
-          ),
-          [probeNhsNumber],
-        ),
+        readEntities(await transport.post(probeBody, probeHeaders, signal), [options.probeNhsNumber]),
       ),
   });
   const dataSource = new SupplierDataSource({
