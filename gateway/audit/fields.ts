@@ -13,7 +13,9 @@ export function requestedPatientFields(document: DocumentNode | undefined): read
   const known = cache.get(document);
   if (known) return known;
   const fragments = new Map(
-    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])),
+    document.definitions.flatMap((d) =>
+      d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [],
+    ),
   );
   const fields = new Set<string>();
   const collect = (set: SelectionSetNode, depth: number, into: (name: string) => void) => {

@@ -29,7 +29,8 @@ export function auditPlugin(sink: AuditSink, clock: Clock): ApolloServerPlugin<G
               outcome: lookup.outcome,
               operation: operationName ?? null,
               requested,
-              suppliers: lookup.outcome === 'found' ? suppliersFor(contextValue.availability, lookup.nhsNumber) : {},
+              suppliers:
+                lookup.outcome === 'found' ? suppliersFor(contextValue.availability, lookup.nhsNumber) : {},
             };
             sink.write(record);
           }

@@ -13,7 +13,13 @@ export interface RecordAccess {
   readonly type: 'record-access';
   readonly at: string;
   readonly requestId: string;
-  readonly user: { readonly id: string; readonly name?: string; readonly role: string; readonly org: string; readonly source: string };
+  readonly user: {
+    readonly id: string;
+    readonly name?: string;
+    readonly role: string;
+    readonly org: string;
+    readonly source: string;
+  };
   readonly patient: string;
   readonly outcome: PatientLookup['outcome'];
   readonly operation: string | null;
@@ -43,11 +49,15 @@ export function userOf(identity: ClinicianIdentity): RecordAccess['user'] {
 }
 
 /** How each supplier served one patient: the supplier's status, unless this patient was not live. */
-export function suppliersFor(availability: AvailabilityRecorder, nhsNumber: string): RecordAccess['suppliers'] {
+export function suppliersFor(
+  availability: AvailabilityRecorder,
+  nhsNumber: string,
+): RecordAccess['suppliers'] {
   const out: Record<string, { status: string; asOf?: string }> = {};
   for (const supplier of Object.keys(availability.availability())) out[supplier] = { status: 'LIVE' };
   for (const p of availability.provenance()) {
-    if (p.nhsNumber === nhsNumber) out[p.supplier] = { status: p.status, ...(p.asOf ? { asOf: p.asOf } : {}) };
+    if (p.nhsNumber === nhsNumber)
+      out[p.supplier] = { status: p.status, ...(p.asOf ? { asOf: p.asOf } : {}) };
   }
   return out;
 }

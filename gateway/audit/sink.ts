@@ -20,7 +20,11 @@ export function createAuditSink(destination: string): AuditSink {
     mkdirSync(dirname(destination), { recursive: true });
     closeSync(openSync(destination, 'a')); // fails loudly now rather than on the first access
   }
-  const stream = pino.destination({ dest: destination === 'stdout' ? 1 : destination, sync: false, append: true });
+  const stream = pino.destination({
+    dest: destination === 'stdout' ? 1 : destination,
+    sync: false,
+    append: true,
+  });
   let healthy = true;
   stream.on('error', () => (healthy = false));
   return {
