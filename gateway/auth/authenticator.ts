@@ -1,5 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { importSPKI, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../lib/clock.js';
 
 /** The clinician behind a request: carried to every supplier and into every audit record. */
@@ -76,9 +77,13 @@ export async function createAuthenticator(settings: AuthSettings, clock: Clock):
     algorithms = ['HS256'];
     key = createSecretKey(Buffer.from(settings.secret ?? ''));
   }
+  // A clinical app reuses its token for many requests: a token verified once is remembered until it expires.
+  const verified = new LRUCache<string, { identity: ClinicianIdentity; expiresAt: number }>({ max: 10_000 });
   return async (headers) => {
     const match = /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)\s*$/i.exec(header(headers, 'authorization') ?? '');
     if (!match) return { ok: false, message: 'send Authorization: Bearer <JWT> from your identity provider' };
+    const known = verified.get(match[1]!);
+    if (known && clock.now() < known.expiresAt) return { ok: true, identity: known.identity };
     try {
       const { payload } = await jwtVerify(match[1]!, key, {
         algorithms,
@@ -94,7 +99,10 @@ export async function createAuthenticator(settings: AuthSettings, clock: Clock):
       if (!userId || !role || !org)
         return { ok: false, message: 'the token must carry sub, role and org claims' };
       const name = claim(payload, 'name');
-      return { ok: true, identity: { userId, role, org, source: 'jwt', ...(name ? { name } : {}) } };
+      const identity: ClinicianIdentity = { userId, role, org, source: 'jwt', ...(name ? { name } : {}) };
+      // Remembered until expiry, without the skew allowance: a cached token never outlives the token itself.
+      verified.set(match[1]!, { identity, expiresAt: payload.exp! * 1000 });
+      return { ok: true, identity };
     } catch (error) {
       return { ok: false, message: `token refused: ${(error as { code?: string }).code ?? 'invalid'}` };
     }
