@@ -126,37 +126,37 @@ export class DecisionState {
   /** Replaces everything with a Redis hash's contents; returns an event for each difference found. */
   replaceWith(fields: Readonly<Record<string, string>>, now: number): ControlEvent[] {
     const changes: ControlEvent[] = [];
+    const sync = { replica: 'redis', at: new Date(now).toISOString() };
+    const compare = (
+      supplier: string,
+      stored: string | undefined,
+      known: unknown,
+      on: ControlAction,
+      off: ControlAction,
+    ) => {
+      if ((stored ?? null) === (known === undefined ? null : JSON.stringify(known))) return;
+      const d = stored === undefined ? undefined : (JSON.parse(stored) as Partial<QuarantineDecision>);
+      changes.push({
+        ...sync,
+        action: d ? on : off,
+        supplier,
+        by: d?.by ?? 'sync',
+        reason: d?.reason ?? 'lifted while this replica was away',
+        ...(d?.since ? { since: d.since } : {}),
+      });
+    };
     const suppliers = new Set([...this.isolations.keys(), ...this.quarantines.keys()]);
     for (const field of Object.keys(fields))
       if (!field.startsWith('purge:')) suppliers.add(field.split(':')[0]!);
-    const sync = { replica: 'redis', at: new Date(now).toISOString() };
     for (const supplier of suppliers) {
-      const isolation = fields[`${supplier}:isolation`];
-      if (Boolean(isolation) !== this.isolations.has(supplier)) {
-        const d = isolation ? (JSON.parse(isolation) as IsolationDecision) : undefined;
-        changes.push({
-          ...sync,
-          action: d ? 'isolate' : 'restore',
-          supplier,
-          by: d?.by ?? 'sync',
-          reason: d?.reason ?? 'lifted while this replica was away',
-        });
-      }
-      const quarantine = fields[`${supplier}:quarantine`];
-      if (
-        (quarantine ?? null) !==
-        (this.quarantines.has(supplier) ? JSON.stringify(this.quarantines.get(supplier)) : null)
-      ) {
-        const d = quarantine ? (JSON.parse(quarantine) as QuarantineDecision) : undefined;
-        changes.push({
-          ...sync,
-          action: d ? 'quarantine' : 'lift_quarantine',
-          supplier,
-          by: d?.by ?? 'sync',
-          reason: d?.reason ?? 'lifted while this replica was away',
-          ...(d ? { since: d.since } : {}),
-        });
-      }
+      compare(supplier, fields[`${supplier}:isolation`], this.isolations.get(supplier), 'isolate', 'restore');
+      compare(
+        supplier,
+        fields[`${supplier}:quarantine`],
+        this.quarantines.get(supplier),
+        'quarantine',
+        'lift_quarantine',
+      );
     }
     for (const [field, at] of Object.entries(fields)) {
       if (!field.startsWith('purge:') || this.purges.get(field.slice(6)) === Date.parse(at)) continue;
