@@ -19,6 +19,9 @@ export function auditPlugin(sink: AuditSink, clock: Clock): ApolloServerPlugin<G
           const at = new Date(clock.now()).toISOString();
           const user = userOf(contextValue.identity);
           const requested = requestedPatientFields(document);
+          // Per request, not per patient: which suppliers were reached, and who was not served live.
+          const suppliers = contextValue.availability.reached();
+          const provenance = contextValue.availability.provenance();
           for (const lookup of contextValue.lookups) {
             const record: RecordAccess = {
               type: 'record-access',
@@ -30,7 +33,7 @@ export function auditPlugin(sink: AuditSink, clock: Clock): ApolloServerPlugin<G
               operation: operationName ?? null,
               requested,
               suppliers:
-                lookup.outcome === 'found' ? suppliersFor(contextValue.availability, lookup.nhsNumber) : {},
+                lookup.outcome === 'found' ? suppliersFor(suppliers, provenance, lookup.nhsNumber) : {},
             };
             sink.write(record);
           }

@@ -1,4 +1,4 @@
-import type { AvailabilityRecorder } from '../availability/index.js';
+import type { ProvenanceEntry } from '../availability/index.js';
 import type { ClinicianIdentity } from '../auth/index.js';
 
 /** What the patient index found for one number asked about in a request. */
@@ -48,14 +48,18 @@ export function userOf(identity: ClinicianIdentity): RecordAccess['user'] {
   };
 }
 
-/** How each supplier served one patient: the supplier's status, unless this patient was not live. */
+/**
+ * How each supplier the request reached served one patient: LIVE unless the request's provenance (the
+ * patients that were not live) says otherwise.
+ */
 export function suppliersFor(
-  availability: AvailabilityRecorder,
+  suppliers: readonly string[],
+  provenance: readonly ProvenanceEntry[],
   nhsNumber: string,
 ): RecordAccess['suppliers'] {
   const out: Record<string, { status: string; asOf?: string }> = {};
-  for (const supplier of Object.keys(availability.availability())) out[supplier] = { status: 'LIVE' };
-  for (const p of availability.provenance()) {
+  for (const supplier of suppliers) out[supplier] = { status: 'LIVE' };
+  for (const p of provenance) {
     if (p.nhsNumber === nhsNumber)
       out[p.supplier] = { status: p.status, ...(p.asOf ? { asOf: p.asOf } : {}) };
   }

@@ -70,6 +70,11 @@ export class AvailabilityRecorder {
     this.suppliers.set(supplier, entry);
   }
 
+  /** The suppliers this request reached. */
+  reached(): string[] {
+    return [...this.suppliers.keys()];
+  }
+
   /** The `extensions.availability` map: only suppliers this request asked for appear. */
   availability(): Record<string, SupplierAvailability> {
     const out: Record<string, SupplierAvailability> = {};

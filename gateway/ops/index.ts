@@ -44,7 +44,11 @@ export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<
       contentType: parts.metrics.registry.contentType,
       body: await parts.metrics.registry.metrics(),
     }),
-    ready: parts.ready,
+    readiness: () => ({
+      ready: parts.ready(),
+      suppliers: parts.suppliers.map((s) => ({ name: s.name, state: s.breaker.state })),
+      cache: parts.cache.health().map((t) => ({ tier: t.tier, status: t.status })),
+    }),
     now: () => parts.clock.now(),
     logger: parts.logger,
   });

@@ -19,7 +19,12 @@ export interface OpsServerOptions {
   readonly events: EventStream;
   readonly status: () => Promise<OpsStatus>;
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
-  readonly ready: () => boolean;
+  /** What /readyz shows: open to probes, so states only (no hosts, error texts or counts), and cheap. */
+  readonly readiness: () => {
+    readonly ready: boolean;
+    readonly suppliers: readonly { readonly name: string; readonly state: string }[];
+    readonly cache: readonly { readonly tier: string; readonly status: string }[];
+  };
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -105,11 +110,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Running
     if (req.method !== 'GET') return false;
     if (path === '/healthz') return (json(res, 200, { status: 'ok' }), true);
     if (path === '/readyz') {
-      const status = await options.status();
-      // Open to probes, so states only: no hosts, error texts or counts.
-      const tiers = status.cache.tiers.map((t) => ({ tier: t.tier, status: t.status }));
-      const suppliers = status.suppliers.map((s) => ({ name: s.name, state: s.state }));
-      json(res, status.ready ? 200 : 503, { ready: status.ready, suppliers, cache: tiers });
+      const readiness = options.readiness();
+      json(res, readiness.ready ? 200 : 503, readiness);
       return true;
     }
     if (path === '/metrics') {
