@@ -18,14 +18,15 @@ export type {
 
 const KEY = 'prag:v1:ops:decisions';
 const CHANNEL = 'prag:v1:ops:events';
+const RESYNC_EVERY_MS = 5_000;
 
 export type EventOrigin = 'remote' | 'sync';
 
 /**
  * Operators' decisions, shared by every replica when REDIS_URL is set: each action changes one field of a
  * Redis hash and is published on a channel, so running replicas apply it at once; a replica reads the hash
- * when it starts and whenever either of its connections comes back (so nothing published while it was
- * away is missed). Actions taken while Redis is down apply here at once and are written and published when
+ * when it starts, whenever either of its connections comes back, and every 5 s besides, so nothing published
+ * while it was away or resubscribing is missed for long. Actions taken while Redis is down apply here at once and are written and published when
  * it returns. Without Redis, decisions apply to this replica only.
  */
 export class DecisionStore {
@@ -35,6 +36,7 @@ export class DecisionStore {
   private client: Redis | undefined;
   private subscriber: Redis | undefined;
   private loaded = false;
+  private resyncTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly options: {
@@ -75,6 +77,10 @@ export class DecisionStore {
     this.subscriber.on('ready', () => void this.resync());
     this.client.on('ready', () => void this.resync());
     void this.subscriber.subscribe(CHANNEL).catch(() => undefined);
+    // A safety net under pub/sub: a message published while this replica was resubscribing is missed, so
+    // the shared decisions are also re-read every few seconds (one HGETALL).
+    this.resyncTimer = setInterval(() => void this.resync(), RESYNC_EVERY_MS);
+    this.resyncTimer.unref();
     const deadline = this.options.now() + waitMs;
     while (!this.loaded && this.options.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     if (!this.loaded) {
@@ -113,6 +119,7 @@ export class DecisionStore {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.resyncTimer);
     this.client?.disconnect();
     this.subscriber?.disconnect();
   }
