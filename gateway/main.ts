@@ -2,6 +2,9 @@
  * Entry point of the gateway process: `node --import tsx gateway/main.ts`. Reads its settings from the
  * environment (docs/configuration.md), starts, and stops cleanly on SIGINT/SIGTERM.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { systemClock } from '../lib/clock.js';
 import { announceListening } from '../lib/launch.js';
 import { createLogger } from '../lib/logger.js';
@@ -14,9 +17,12 @@ let running: RunningGateway | undefined;
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.ops.generatedToken) {
+    // Never in a log line: the token goes to a file only its owner can read.
+    const file = join(tmpdir(), `patient-gateway-ops-token-${process.pid}`);
+    writeFileSync(file, `${config.ops.generatedToken}\n`, { mode: 0o600 });
     logger.warn(
-      { opsToken: config.ops.generatedToken },
-      'OPS_TOKEN is not set: generated an ops token for this process (development only; production refuses to start without one)',
+      { file },
+      'OPS_TOKEN is not set: generated an ops token for this process and wrote it to this file (development only; production refuses to start without one)',
     );
   }
   running = await startGateway(config, { clock: systemClock, logger });

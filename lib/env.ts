@@ -12,7 +12,21 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses `source` with `schema`; throws a ConfigError listing every bad variable with its value. */
+/** Variables whose values are never quoted back: a typo in a secret must not put the secret in a log. */
+const SECRET_NAME = /SECRET|TOKEN|KEY|PASSWORD/i;
+
+/** How a bad value is shown in a message: quoted, or only its length when the variable holds a secret. */
+export function describeValue(name: string, given: unknown): string {
+  if (given === undefined) return 'nothing';
+  if (SECRET_NAME.test(name))
+    return `a value of ${typeof given === 'string' ? given.length : '?'} characters (not shown)`;
+  return JSON.stringify(given);
+}
+
+/**
+ * Parses `source` with `schema`; throws a ConfigError listing every bad variable with its value (secrets
+ * by length only).
+ */
 export function parseSettings<S extends z.ZodType>(schema: S, source: Record<string, unknown>): z.output<S> {
   const result = schema.safeParse(source);
   if (result.success) return result.data;
@@ -23,7 +37,7 @@ export function parseSettings<S extends z.ZodType>(schema: S, source: Record<str
         (at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key],
         source,
       );
-      return `${name}: ${issue.message}, got ${given === undefined ? 'nothing' : JSON.stringify(given)}`;
+      return `${name}: ${issue.message}, got ${describeValue(name, given)}`;
     }),
   );
 }

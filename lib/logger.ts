@@ -1,17 +1,26 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { redact } from './redact.js';
 
 export type { Logger };
 
 /**
  * Structured JSON logs (pino) on stdout, one object per line. LOG_LEVEL sets the level (default info;
- * tests set silent). Full NHS numbers never go into these logs: use maskNhsNumber; the audit trail is
- * the only place that records whole identifiers.
+ * tests set silent). Every line passes through `redact` on its way out, so no NHS number, token or key
+ * reaches a log whatever wrote the line (our code, graphql-js or Apollo messages, stack traces). The
+ * audit trail is the only place that records whole identifiers, and it does not use this logger.
  */
-export function createLogger(name: string, options: LoggerOptions = {}): Logger {
-  return pino({
-    level: process.env.LOG_LEVEL ?? 'info',
-    base: { service: name },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    ...options,
-  });
+export function createLogger(
+  name: string,
+  options: LoggerOptions = {},
+  destination: DestinationStream = pino.destination({ dest: 1, sync: true }),
+): Logger {
+  return pino(
+    {
+      level: process.env.LOG_LEVEL ?? 'info',
+      base: { service: name },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      ...options,
+    },
+    { write: (line: string) => destination.write(redact(line)) },
+  );
 }

@@ -1,12 +1,17 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { parseIsoDate, parseIsoDateTime } from '../lib/iso-time.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const isDate = (value: string) => parseIsoDate(value) !== undefined;
+const isDateTime = (value: string) => DATE_TIME.test(value) && parseIsoDateTime(value) !== undefined;
 
-/** A string scalar that only lets values matching `pattern` in or out; a bad value is a bug, so it throws. */
-function isoScalar(name: string, pattern: RegExp, description: string): GraphQLScalarType {
+/**
+ * A string scalar that only lets values `valid` accepts in or out (days that exist on the calendar, not
+ * merely the right shape); a bad value is a bug, so it throws.
+ */
+function isoScalar(name: string, valid: (value: string) => boolean, description: string): GraphQLScalarType {
   const check = (value: unknown): string => {
-    if (typeof value !== 'string' || !pattern.test(value) || Number.isNaN(Date.parse(value))) {
+    if (typeof value !== 'string' || !valid(value)) {
       throw new GraphQLError(`${name} must be ${description}, got ${JSON.stringify(value)}`);
     }
     return value;
@@ -20,5 +25,5 @@ function isoScalar(name: string, pattern: RegExp, description: string): GraphQLS
   });
 }
 
-export const DateScalar = isoScalar('Date', DATE, 'an ISO 8601 calendar date (YYYY-MM-DD)');
-export const DateTimeScalar = isoScalar('DateTime', DATE_TIME, 'an ISO 8601 UTC date-time');
+export const DateScalar = isoScalar('Date', isDate, 'an ISO 8601 calendar date (YYYY-MM-DD)');
+export const DateTimeScalar = isoScalar('DateTime', isDateTime, 'an ISO 8601 UTC date-time');

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError, host, httpUrl, integer, parseSettings, port } from '../../lib/env.js';
+import { registerSecret } from '../../lib/redact.js';
 import { SUPPLIER_NAMES } from '../../schema/index.js';
 import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
 import { breakerOptions, type BreakerOptionsInput } from '../breakers/index.js';
@@ -174,6 +175,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (parsed.NODE_ENV === 'production' && !parsed.CACHE_ENCRYPTION_KEY) {
     throw new ConfigError(['CACHE_ENCRYPTION_KEY: required when NODE_ENV=production, got nothing']);
   }
+  registerSecrets(parsed);
   return {
     mode: parsed.NODE_ENV,
     host: parsed.GATEWAY_HOST,
@@ -207,6 +209,13 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     auth: authSettings(parsed),
     auditLog: parsed.AUDIT_LOG,
   };
+}
+
+/** Every configured secret is removed from log lines from now on (lib/redact.ts). */
+function registerSecrets(parsed: z.output<typeof schema>): void {
+  const tokens = (parsed.OPS_TOKENS ?? '').split(',').map((entry) => entry.slice(entry.indexOf('=') + 1));
+  for (const secret of [parsed.OPS_TOKEN, parsed.AUTH_JWT_SECRET, parsed.CACHE_ENCRYPTION_KEY, ...tokens])
+    registerSecret(secret?.trim());
 }
 
 /** Every environment variable the gateway reads (docs/configuration.md must list each one). */

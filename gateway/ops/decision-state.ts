@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIsoDateTime } from '../../lib/iso-time.js';
 
 export interface IsolationDecision {
   readonly by: string;
@@ -34,7 +35,7 @@ export interface ControlEvent {
   readonly at: string;
 }
 
-const isoTime = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'not an ISO time');
+const isoTime = z.string().refine((v) => parseIsoDateTime(v) !== undefined, 'not an ISO date-time');
 const text = z.string().min(1).max(500);
 
 /** The shape every event from Redis must have; anything else is ignored (Redis is not trusted blindly). */

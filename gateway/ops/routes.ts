@@ -1,3 +1,4 @@
+import { parseIsoDateTime } from '../../lib/iso-time.js';
 import { parseNhsNumber } from '../../schema/nhs-number.js';
 import type { Actor, ControlResult, SupplierControls } from './controls.js';
 import { OpsError } from './errors.js';
@@ -26,20 +27,21 @@ function supplierOf(controls: SupplierControls, request: ControlRequest): string
   return name;
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** A quarantine cut-off: an ISO date-time with a zone, not in the future (a minute of clock skew allowed). */
+/**
+ * A quarantine cut-off: an ISO 8601 date-time with a zone, on a day that exists, not in the future (a
+ * minute of clock skew allowed).
+ */
 function cutoffOf(request: ControlRequest, now: number): string {
   const since = request.body.since;
-  if (typeof since !== 'string' || !ISO_WITH_ZONE.test(since) || Number.isNaN(Date.parse(since))) {
+  const at = typeof since === 'string' ? parseIsoDateTime(since) : undefined;
+  if (at === undefined) {
     throw new OpsError(
       'INVALID_CUTOFF',
-      `"since" must be an ISO 8601 date-time with a zone, got ${JSON.stringify(since)}`,
+      `"since" must be an ISO 8601 date-time with a zone, on a real calendar day, got ${JSON.stringify(since)}`,
     );
   }
-  if (Date.parse(since) > now + 60_000)
-    throw new OpsError('INVALID_CUTOFF', `"since" is in the future: ${since}`);
-  return new Date(Date.parse(since)).toISOString();
+  if (at > now + 60_000) throw new OpsError('INVALID_CUTOFF', `"since" is in the future: ${since as string}`);
+  return new Date(at).toISOString();
 }
 
 function nhsNumberOf(value: unknown): string {

@@ -166,6 +166,13 @@ describe('ops surface over real processes', () => {
       'INVALID_CUTOFF',
     ],
     [
+      'a cut-off on a day that does not exist',
+      '/api/suppliers/gp/quarantine',
+      { reason: 'x-ray', since: '2026-02-30T00:00Z' },
+      400,
+      'INVALID_CUTOFF',
+    ],
+    [
       'a cut-off in the future',
       '/api/suppliers/gp/quarantine',
       { reason: 'x-ray', since: '2099-01-01T00:00:00Z' },

@@ -74,4 +74,17 @@ describe('gateway configuration', () => {
     expect(() => loadConfig({ OPS_TOKEN: 'short' })).toThrow(/at least 16 characters/);
     expect(() => loadConfig({ OPS_TOKENS: 'no-equals-sign' })).toThrow(/operator=token/);
   });
+
+  it('never quotes a secret back: a mistyped key or token is described by its length only', () => {
+    const mistyped = 'my-jwt-secret';
+    const error = (() => {
+      try {
+        loadConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: mistyped, CACHE_ENCRYPTION_KEY: 'not-a-key' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toContain('AUTH_JWT_SECRET: must be at least 32 characters, got a value of 13');
+    expect(error?.message).not.toContain(mistyped);
+  });
 });
