@@ -15,6 +15,7 @@ import { createCache, type CacheObserver, type GatewayCache } from './cache/inde
 import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { createApolloServer, startClinicalEndpoint } from './http/index.js';
+import { RequestBudget } from './limits/index.js';
 import { GatewayMetrics } from './observability/index.js';
 import { DecisionStore, startOps, type SupplierControls } from './ops/index.js';
 import { createPatientIndex, populationDemographics } from './patient-index/index.js';
@@ -106,10 +107,7 @@ async function start(
     { patients: population.patients.length, sample: maskNhsNumber(population.fixtures.sample) },
     'patient index: synthetic population (development data; production needs a PDS-backed DemographicsSource)',
   );
-  const index = createPatientIndex({
-    source: populationDemographics(population),
-    maxPatientsPerQuery: config.maxPatientsPerQuery,
-  });
+  const index = createPatientIndex({ source: populationDemographics(population) });
   const gateway = new ApolloGateway({
     supergraphSdl: loadSupergraph(),
     logger,
@@ -136,6 +134,11 @@ async function start(
     maxRequestBytes: config.maxRequestBytes,
     logger,
     authenticate,
+    budget: new RequestBudget({
+      maxPatients: config.maxPatientsPerQuery,
+      maxCost: config.limits.maxCost,
+      maxTokens: config.limits.maxTokens,
+    }),
     audit,
     clock,
     context: (requestId, identity): GatewayContext => ({

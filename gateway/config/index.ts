@@ -20,7 +20,12 @@ export interface GatewayConfig {
   readonly port: number;
   readonly maxRequestBytes: number;
   readonly maxPatientsPerQuery: number;
-  readonly limits: { readonly maxDepth: number; readonly maxAliases: number; readonly maxTokens: number };
+  readonly limits: {
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxTokens: number;
+    readonly maxCost: number;
+  };
   readonly suppliers: readonly SupplierSettings[];
   readonly cache: CacheSettings;
   readonly population: { readonly seed: number; readonly size: number };
@@ -89,6 +94,7 @@ const schema = z.object({
   QUERY_MAX_DEPTH: integer(10, 2, 50),
   QUERY_MAX_ALIASES: integer(30, 0, 1_000),
   QUERY_MAX_TOKENS: integer(2_000, 100, 100_000),
+  QUERY_MAX_COST: integer(10_000, 100, 10_000_000),
   SUPPLIER_CONNECTIONS: integer(64, 1, 4_096),
   SUPPLIER_MAX_RESPONSE_BYTES: integer(10_485_760, 1_024, 268_435_456),
   REDIS_URL: z
@@ -186,6 +192,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxDepth: parsed.QUERY_MAX_DEPTH,
       maxAliases: parsed.QUERY_MAX_ALIASES,
       maxTokens: parsed.QUERY_MAX_TOKENS,
+      maxCost: parsed.QUERY_MAX_COST,
     },
     suppliers: SUPPLIER_NAMES.map((name) => ({
       name,

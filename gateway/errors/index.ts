@@ -3,6 +3,8 @@ export {
   CLIENT_SIDE_SUPPLIER_CODES,
   ErrorCode,
   gatewayError,
+  isErrorCode,
   requestErrorBody,
   type ErrorCodeName,
 } from './codes.js';
+export { clientErrorFormatter } from './client-errors.js';

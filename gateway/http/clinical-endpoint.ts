@@ -3,12 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Clock } from '../../lib/clock.js';
-import { BodyTooLarge, readBody } from '../../lib/http-body.js';
+import { BodyTooLarge, closeWhenAnswered, readBody } from '../../lib/http-body.js';
 import type { Logger } from '../../lib/logger.js';
 import type { AccessDenied, AuditSink } from '../audit/index.js';
 import type { Authenticator, ClinicianIdentity } from '../auth/index.js';
 import type { GatewayContext } from '../context.js';
 import { ErrorCode, requestErrorBody, type ErrorCodeName } from '../errors/index.js';
+import type { RequestBudget } from '../limits/index.js';
+import { graphqlRequestOf, RejectedRequest } from './request.js';
 
 export interface ClinicalEndpointOptions {
   readonly host: string;
@@ -17,6 +19,8 @@ export interface ClinicalEndpointOptions {
   readonly logger: Logger;
   /** Who is asking; a request without a valid identity is refused (401) before anything is looked up. */
   readonly authenticate: Authenticator;
+  /** What a request may ask for (patients, cost, operation kind), decided before Apollo parses it. */
+  readonly budget: RequestBudget;
   /** Receives a record of every refused request. */
   readonly audit: AuditSink;
   readonly clock: Clock;
@@ -31,16 +35,8 @@ export interface RunningEndpoint {
   close(): Promise<void>;
 }
 
-class RejectedRequest extends Error {
-  constructor(
-    readonly code: ErrorCodeName,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const JSON_TYPE = /^application\/(graphql-response\+)?json\s*(;|$)/i;
 
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   let text: string;
@@ -50,7 +46,6 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     if (error instanceof BodyTooLarge) throw new RejectedRequest('PAYLOAD_TOO_LARGE', error.message);
     throw error;
   }
-  if (text.length === 0) return undefined;
   try {
     return JSON.parse(text);
   } catch {
@@ -58,21 +53,26 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
-function reject(res: ServerResponse, code: ErrorCodeName, message: string, requestId: string): void {
-  const body = requestErrorBody(code, message);
-  res.writeHead(ErrorCode[code].status, {
+function reject(res: ServerResponse, error: RejectedRequest, requestId: string): void {
+  const body = requestErrorBody(error.code, error.message);
+  // The rest of an oversized body is never read: close the connection once the answer is out.
+  if (error.code === 'PAYLOAD_TOO_LARGE') closeWhenAnswered(res);
+  res.writeHead(ErrorCode[error.code].status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
     'cache-control': 'no-store',
-    ...(code === 'UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer' } : {}),
+    ...(error.code === 'UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer' } : {}),
+    ...error.headers,
   });
   res.end(body);
 }
 
 /**
- * The clinicians' GraphQL endpoint: POST (or GET) /graphql, nothing else. Bodies are size-limited before
- * they are parsed; everything GraphQL is Apollo Server's, so status codes follow GraphQL-over-HTTP.
+ * The clinicians' GraphQL endpoint: POST /graphql with a JSON body, nothing else. In order: the path, the
+ * clinician's identity, the method (POST only: NHS numbers must never travel in URLs, where proxies and
+ * access logs keep them), the content type, the body size, the body's shape, and the request budget; only
+ * then does Apollo Server parse, validate and run the query, with GraphQL-over-HTTP status codes.
  */
 export async function startClinicalEndpoint(
   server: ApolloServer<GatewayContext>,
@@ -93,19 +93,28 @@ export async function startClinicalEndpoint(
       options.audit.write(denied);
       throw new RejectedRequest('UNAUTHENTICATED', auth.message);
     }
-    const isJson = /^application\/(graphql-response\+)?json/i.test(req.headers['content-type'] ?? '');
-    const body = req.method === 'POST' && isJson ? await readJson(req, options.maxRequestBytes) : undefined;
+    if (req.method !== 'POST') {
+      throw new RejectedRequest(
+        'METHOD_NOT_ALLOWED',
+        'patient data is served over POST only, so NHS numbers never appear in URLs',
+        { allow: 'POST' },
+      );
+    }
+    if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+      throw new RejectedRequest(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'send the request as JSON (content-type: application/json)',
+      );
+    }
+    const body = await readJson(req, options.maxRequestBytes);
+    const verdict = options.budget.check(graphqlRequestOf(body));
+    if (!verdict.ok) throw new RejectedRequest(verdict.code, verdict.message);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: req.method?.toUpperCase() ?? 'GET',
-        headers,
-        search: search ? `?${search}` : '',
-        body,
-      },
+      httpGraphQLRequest: { method: 'POST', headers, search: search ? `?${search}` : '', body },
       context: async () => options.context(requestId, auth.identity),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -126,12 +135,12 @@ export async function startClinicalEndpoint(
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     handle(req, res, requestId).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      if (error instanceof RejectedRequest) return reject(res, error.code, error.message, requestId);
+      if (error instanceof RejectedRequest) return reject(res, error, requestId);
       options.logger.error({ err: error, requestId }, 'unhandled error on the clinical endpoint');
+      const code: ErrorCodeName = 'INTERNAL_SERVER_ERROR';
       reject(
         res,
-        'INTERNAL_SERVER_ERROR',
-        'internal error; quote the x-request-id header when reporting it',
+        new RejectedRequest(code, 'internal error; quote the x-request-id header when reporting it'),
         requestId,
       );
     });

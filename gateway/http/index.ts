@@ -4,4 +4,4 @@ export {
   type ClinicalEndpointOptions,
   type RunningEndpoint,
 } from './clinical-endpoint.js';
-export { createApolloServer, errorFormatter } from './apollo.js';
+export { createApolloServer } from './apollo.js';

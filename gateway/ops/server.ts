@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodyTooLarge, readBody } from '../../lib/http-body.js';
+import { BodyTooLarge, closeWhenAnswered, readBody } from '../../lib/http-body.js';
 import type { Logger } from '../../lib/logger.js';
 import { projectFile } from '../../lib/paths.js';
 import { authenticate, type OpsCredential } from './auth.js';
@@ -145,6 +145,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Running
       if (error instanceof OpsError) {
         const headers: Record<string, string> =
           error.code === 'OPS_UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer realm="ops"' } : {};
+        if (error.code === 'PAYLOAD_TOO_LARGE') closeWhenAnswered(res);
         return json(res, error.status, { error: { code: error.code, message: error.message } }, headers);
       }
       options.logger.error({ err: error, path }, 'ops request failed');

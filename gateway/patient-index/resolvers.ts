@@ -34,10 +34,13 @@ function shownDemographics(d: Demographics) {
 
 export interface IndexResolverOptions {
   readonly source: DemographicsSource;
-  readonly maxPatientsPerQuery: number;
 }
 
-export function indexResolvers({ source, maxPatientsPerQuery }: IndexResolverOptions) {
+/**
+ * How many patients one request may look up is decided before execution, over the whole request
+ * (gateway/limits), so these resolvers look up whatever they are asked.
+ */
+export function indexResolvers({ source }: IndexResolverOptions) {
   /**
    * Resolves each input to a patient or to the error that explains why not (invalid number, not found),
    * with one batched demographics lookup. Every lookup is recorded in the request context for the audit
@@ -77,16 +80,9 @@ export function indexResolvers({ source, maxPatientsPerQuery }: IndexResolverOpt
     Query: {
       patient: (_: unknown, args: { nhsNumber: string }, context: GatewayContext) =>
         one(args.nhsNumber, context),
-      patients: (_: unknown, args: { nhsNumbers: readonly string[] }, context: GatewayContext) => {
-        if (args.nhsNumbers.length > maxPatientsPerQuery) {
-          throw gatewayError(
-            'INVALID_PARAMETER',
-            `at most ${maxPatientsPerQuery} NHS numbers per request, got ${args.nhsNumbers.length}`,
-          );
-        }
-        // Each entry fails on its own (an error in the list): one bad number must not hide the others.
-        return lookUp(args.nhsNumbers, context);
-      },
+      // Each entry fails on its own (an error in the list): one bad number must not hide the others.
+      patients: (_: unknown, args: { nhsNumbers: readonly string[] }, context: GatewayContext) =>
+        lookUp(args.nhsNumbers, context),
     },
     Patient: {
       __resolveReference: (reference: { nhsNumber: string }, context: GatewayContext) =>

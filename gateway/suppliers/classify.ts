@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { SupplierFailure } from '../breakers/index.js';
-import { CLIENT_SIDE_SUPPLIER_CODES } from '../errors/index.js';
+import { CLIENT_SIDE_SUPPLIER_CODES, isErrorCode } from '../errors/index.js';
+import { IDENTITY_KEY } from './identity.js';
 import type { SupplierResponse } from './transport.js';
 
 /** What the supplier said about one requested patient. */
@@ -25,7 +26,10 @@ interface GraphQLBody {
 const codeOf = (e: GraphQLFormattedError): string | undefined =>
   typeof e.extensions?.code === 'string' ? e.extensions.code : undefined;
 
-const isClientSide = (e: GraphQLFormattedError) => CLIENT_SIDE_SUPPLIER_CODES.has(codeOf(e) ?? '');
+const isClientSide = (e: GraphQLFormattedError) => {
+  const code = codeOf(e);
+  return isErrorCode(code) && CLIENT_SIDE_SUPPLIER_CODES.has(code);
+};
 
 function parseBody(response: SupplierResponse): GraphQLBody {
   let body: unknown;
@@ -80,7 +84,7 @@ export function readEntities(response: SupplierResponse, asked: readonly string[
         ? { kind: 'refused', errors: own }
         : { kind: 'failed', detail: 'entity missing without an error' };
     }
-    const theirs = (entity as { nhsNumber?: unknown }).nhsNumber;
+    const theirs = (entity as Record<string, unknown>)[IDENTITY_KEY];
     if (theirs !== asked[i]) {
       throw new SupplierFailure(
         'IDENTITY_MISMATCH',

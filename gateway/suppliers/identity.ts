@@ -9,7 +9,17 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 
-const NHS_NUMBER: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'nhsNumber' } };
+/**
+ * The response key under which each entity's own NHS number comes back. Clients can never write an alias
+ * beginning with `__` (gateway/limits/aliases.ts), so no client selection can collide with it.
+ */
+export const IDENTITY_KEY = '__gatewayIdentity';
+
+const IDENTITY: FieldNode = {
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: IDENTITY_KEY },
+  name: { kind: Kind.NAME, value: 'nhsNumber' },
+};
 
 /** A supplier operation as sent: its text, and the start of its JSON request body, serialised once. */
 export interface PreparedOperation {
@@ -19,8 +29,8 @@ export interface PreparedOperation {
 }
 
 /**
- * Makes every `... on Patient` selection under `_entities` also ask for `nhsNumber`, so each answer can
- * be checked against the patient it was asked about. Rewritten operations are kept per operation text,
+ * Makes every `... on Patient` selection under `_entities` also ask for `nhsNumber`, under the reserved
+ * response key IDENTITY_KEY, so each answer can be checked against the patient it was asked about. Rewritten operations are kept per operation text,
  * with their serialised query, so the hot path only serialises each call's variables.
  */
 export class IdentitySelection {
@@ -47,13 +57,9 @@ function addNhsNumber(document: DocumentNode): DocumentNode {
     InlineFragment: {
       leave(node: InlineFragmentNode) {
         if (depth === 0 || node.typeCondition?.name.value !== 'Patient') return undefined;
-        const has = node.selectionSet.selections.some(
-          (s) => s.kind === Kind.FIELD && s.name.value === 'nhsNumber' && !s.alias,
-        );
-        if (has) return undefined;
         return {
           ...node,
-          selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, NHS_NUMBER] },
+          selectionSet: { ...node.selectionSet, selections: [...node.selectionSet.selections, IDENTITY] },
         };
       },
     },

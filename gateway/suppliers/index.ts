@@ -7,7 +7,7 @@ import { breakerOptions, SupplierBreaker, type BreakerOptionsInput } from '../br
 import type { EntityCache } from '../cache/index.js';
 import { readEntities, requireAnswered } from './classify.js';
 import { SupplierDataSource } from './data-source.js';
-import { IdentitySelection } from './identity.js';
+import { IDENTITY_KEY, IdentitySelection } from './identity.js';
 import { NO_SUPPLIER_OBSERVER, type SupplierObserver } from './observer.js';
 import { HttpTransport } from './transport.js';
 
@@ -34,8 +34,7 @@ export interface Supplier {
   close(): Promise<void>;
 }
 
-const PROBE_QUERY =
-  'query Probe($representations: [_Any!]!) { _entities(representations: $representations) { ... on Patient { nhsNumber } } }';
+const PROBE_QUERY = `query Probe($representations: [_Any!]!) { _entities(representations: $representations) { ... on Patient { ${IDENTITY_KEY}: nhsNumber } } }`;
 
 export interface SupplierDependencies {
   readonly clock: Clock;

@@ -11,10 +11,7 @@ import { startSubgraphServer } from '../../subgraphs/server/http.js';
 import { generatePopulation } from '../../subgraphs/synthetic/index.js';
 
 const port = Number(process.env.INDEX_PORT ?? 0);
-const schema = buildPatientIndexSchema({
-  source: populationDemographics(generatePopulation()),
-  maxPatientsPerQuery: 50,
-});
+const schema = buildPatientIndexSchema({ source: populationDemographics(generatePopulation()) });
 const running = await startSubgraphServer<GatewayContext>({
   name: 'patient-index',
   schema,

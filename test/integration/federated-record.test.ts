@@ -150,14 +150,27 @@ describe('federated patient record over real supplier processes', () => {
     expect(hospitalAfter.backendLookups - hospitalBefore.backendLookups).toBe(1);
   });
 
-  it('refuses more NHS numbers than a request may carry', async () => {
+  it('refuses more NHS numbers than a request may carry, counting every alias, before looking anyone up', async () => {
+    const before = await gp.stats();
     const many = Array.from({ length: 51 }, () => fixtures.sample);
-    const { body } = await graphql(
+    const listed = await graphql(
       gateway.url,
-      'query($ns: [String!]!) { patients(nhsNumbers: $ns) { nhsNumber } }',
+      'query($ns: [String!]!) { patients(nhsNumbers: $ns) { nhsNumber medications { id } } }',
       { ns: many },
     );
-    expect(body.errors?.[0]?.extensions?.code).toBe('INVALID_PARAMETER');
+    expect(listed.status).toBe(400);
+    expect(listed.body.errors?.[0]?.extensions?.code).toBe('TOO_MANY_PATIENTS');
+    const thirty = JSON.stringify(many.slice(0, 30));
+    const aliased = await graphql(
+      gateway.url,
+      `{ a: patients(nhsNumbers: ${thirty}) { nhsNumber } b: patients(nhsNumbers: ${thirty}) { nhsNumber } }`,
+    );
+    expect(aliased.status).toBe(400);
+    expect(aliased.body.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('looks up 60 patients'),
+      extensions: { code: 'TOO_MANY_PATIENTS' },
+    });
+    expect((await gp.stats()).requests).toBe(before.requests);
   });
 
   it('follows GraphQL-over-HTTP for malformed requests', async () => {

@@ -19,16 +19,16 @@ describe('reading a supplier answer', () => {
       json({
         data: {
           _entities: [
-            { nhsNumber: A, x: 1 },
-            { nhsNumber: B, x: 2 },
+            { __gatewayIdentity: A, x: 1 },
+            { __gatewayIdentity: B, x: 2 },
           ],
         },
       }),
       [A, B],
     );
     expect(answers).toEqual([
-      { kind: 'entity', entity: { nhsNumber: A, x: 1 }, errors: [] },
-      { kind: 'entity', entity: { nhsNumber: B, x: 2 }, errors: [] },
+      { kind: 'entity', entity: { __gatewayIdentity: A, x: 1 }, errors: [] },
+      { kind: 'entity', entity: { __gatewayIdentity: B, x: 2 }, errors: [] },
     ]);
   });
 
@@ -39,7 +39,7 @@ describe('reading a supplier answer', () => {
       extensions: { code: 'NO_RECORD_FOUND' },
     };
     const answers = readEntities(
-      json({ data: { _entities: [{ nhsNumber: A }, null] }, errors: [noRecord] }),
+      json({ data: { _entities: [{ __gatewayIdentity: A }, null] }, errors: [noRecord] }),
       [A, B],
     );
     expect(answers[1]).toEqual({ kind: 'refused', errors: [noRecord] });
@@ -58,7 +58,11 @@ describe('reading a supplier answer', () => {
     ['a body that is not JSON', { status: 200, body: '<html>502 Bad Gateway</html>' }, 'MALFORMED_RESPONSE'],
     ['a truncated body', { status: 200, body: '{"data":{"_entities":[{"nhs' }, 'MALFORMED_RESPONSE'],
     ['JSON that is not a GraphQL response', json([1, 2]), 'MALFORMED_RESPONSE'],
-    ['the wrong number of entities', json({ data: { _entities: [{ nhsNumber: A }] } }), 'MALFORMED_RESPONSE'],
+    [
+      'the wrong number of entities',
+      json({ data: { _entities: [{ __gatewayIdentity: A }] } }),
+      'MALFORMED_RESPONSE',
+    ],
     [
       '200 whose errors say the supplier failed',
       json({ data: null, errors: [{ message: 'db down', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
@@ -74,7 +78,7 @@ describe('reading a supplier answer', () => {
   });
 
   it("refuses an answer that carries another patient's record, showing none of it", () => {
-    const swapped = json({ data: { _entities: [{ nhsNumber: A }, { nhsNumber: A }] } });
+    const swapped = json({ data: { _entities: [{ __gatewayIdentity: A }, { __gatewayIdentity: A }] } });
     const failure = failureOf(() => readEntities(swapped, [A, B]));
     expect(failure.reason).toBe('IDENTITY_MISMATCH');
     expect(failure.partial).toBeUndefined();
@@ -87,7 +91,10 @@ describe('reading a supplier answer', () => {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
     const answers = readEntities(
-      json({ data: { _entities: [{ nhsNumber: A, medications: null }, { nhsNumber: B }] }, errors: [error] }),
+      json({
+        data: { _entities: [{ __gatewayIdentity: A, medications: null }, { __gatewayIdentity: B }] },
+        errors: [error],
+      }),
       [A, B],
     );
     expect(answers[0]).toEqual({ kind: 'failed', detail: 'INTERNAL_SERVER_ERROR' });
@@ -97,18 +104,18 @@ describe('reading a supplier answer', () => {
   });
 
   it('treats a missing entity with no reason given as a failure, never as an empty live answer', () => {
-    const answers = readEntities(json({ data: { _entities: [{ nhsNumber: A }, null] } }), [A, B]);
+    const answers = readEntities(json({ data: { _entities: [{ __gatewayIdentity: A }, null] } }), [A, B]);
     expect(answers[1]).toEqual({ kind: 'failed', detail: 'entity missing without an error' });
   });
 
   it('applies a request-level refusal to every patient in the request', () => {
     const denied = { message: 'organisation has no relationship', extensions: { code: 'NO_RELATIONSHIP' } };
-    const answers = readEntities(json({ data: { _entities: [{ nhsNumber: A }, null] }, errors: [denied] }), [
-      A,
-      B,
-    ]);
+    const answers = readEntities(
+      json({ data: { _entities: [{ __gatewayIdentity: A }, null] }, errors: [denied] }),
+      [A, B],
+    );
     expect(answers).toEqual([
-      { kind: 'entity', entity: { nhsNumber: A }, errors: [denied] },
+      { kind: 'entity', entity: { __gatewayIdentity: A }, errors: [denied] },
       { kind: 'refused', errors: [denied] },
     ]);
   });
