@@ -9,6 +9,7 @@ import {
   type ObjectTypeDefinitionNode,
   type ObjectTypeExtensionNode,
 } from 'graphql';
+import { fieldsOf, isMarked, LOCATION_DIRECTIVE, namedTypeOf } from './markings.js';
 import { CONTRACT_SDL } from './subgraphs.js';
 
 /** One way a supplier's SDL breaks the contract in schema/contract.graphql. */
@@ -19,7 +20,9 @@ export interface ContractViolation {
     | 'SHARED_TYPE_CHANGED'
     | 'PATIENT_KEY'
     | 'ROOT_FIELD'
-    | 'NON_NULL_PATIENT_FIELD';
+    | 'NON_NULL_PATIENT_FIELD'
+    | 'UNMARKED_LOCATION_FIELD'
+    | 'NON_NULL_MARKED_FIELD';
   readonly message: string;
 }
 
@@ -112,5 +115,35 @@ export function checkSupplierContract(sdl: string): ContractViolation[] {
     }
   }
   violations.push(...checkPatient(objects.filter((o) => o.name.value === 'Patient')));
+  violations.push(...checkLocationMarkings(document));
+  return violations;
+}
+
+/** Types and field names that reveal where someone lives, is registered or is treated. */
+const LOCATING_TYPE = /^Organisation$|Address/;
+const LOCATING_NAME = /address|postcode/i;
+
+/**
+ * Rule 5: a field that can reveal a location carries @revealsLocation, and a marked field is nullable (the
+ * gateway withholds it by answering null).
+ */
+function checkLocationMarkings(document: DocumentNode): ContractViolation[] {
+  const violations: ContractViolation[] = [];
+  for (const { type, field } of fieldsOf(document)) {
+    const name = `${type}.${field.name.value}`;
+    const locating = LOCATING_TYPE.test(namedTypeOf(field)) || LOCATING_NAME.test(field.name.value);
+    if (locating && !isMarked(field)) {
+      violations.push({
+        rule: 'UNMARKED_LOCATION_FIELD',
+        message: `${name} ("${print(field.type)}") can reveal where a patient lives, is registered or is treated: mark it @${LOCATION_DIRECTIVE}`,
+      });
+    }
+    if (isMarked(field) && field.type.kind === Kind.NON_NULL_TYPE) {
+      violations.push({
+        rule: 'NON_NULL_MARKED_FIELD',
+        message: `${name} is marked @${LOCATION_DIRECTIVE} but is "${print(field.type)}": the gateway withholds it with null, so it must be nullable`,
+      });
+    }
+  }
   return violations;
 }

@@ -8,6 +8,7 @@ import { SUPERGRAPH_FILE } from './subgraphs.js';
 export { compose, type Composition, type SubgraphSource } from './compose.js';
 export { buildSubgraph } from './executable.js';
 export { checkSupplierContract, type ContractViolation } from './contract.js';
+export { fieldMarkings, LOCATION_DIRECTIVE, type FieldMarkings } from './markings.js';
 export {
   PATIENT_INDEX,
   SUBGRAPHS,

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigError, host, httpUrl, integer, parseSettings, port } from '../../lib/env.js';
 import { registerSecret } from '../../lib/redact.js';
-import { SUPPLIER_NAMES } from '../../schema/index.js';
+import { SUPPLIER_NAMES, subgraphSdl } from '../../schema/index.js';
 import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
 import { breakerOptions, type BreakerOptionsInput } from '../breakers/index.js';
 import type { AuthSettings } from '../auth/index.js';
@@ -197,6 +197,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     suppliers: SUPPLIER_NAMES.map((name) => ({
       name,
       url: parsed[`${name.toUpperCase()}_URL`] as string,
+      sdl: subgraphSdl(name),
       breaker: supplierBreaker(name, env),
       connections: parsed.SUPPLIER_CONNECTIONS,
       maxResponseBytes: parsed.SUPPLIER_MAX_RESPONSE_BYTES,

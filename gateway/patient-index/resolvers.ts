@@ -15,19 +15,30 @@ interface IndexedPatient {
   readonly demographics: Demographics;
 }
 
-/** PDS rules: R withholds address, telecom and GP; V withholds names as well. */
+/** A field PDS withholds: null in the answer, with an error at its own path saying why. */
+const withheld = (field: string) =>
+  gatewayError(
+    'CONFIDENTIAL_WITHHELD',
+    `withheld: this patient's PDS record is restricted, so ${field} is not shown`,
+    { fields: [field] },
+  );
+
+/**
+ * PDS rules: R withholds address, telecom and GP; V withholds names as well. A withheld field resolves to
+ * an error (graphql-js answers null and reports it), so it is never silently missing.
+ */
 function shownDemographics(d: Demographics) {
   const restricted = d.securityLabel !== 'U';
   const veryRestricted = d.securityLabel === 'V';
   return {
-    givenName: veryRestricted ? null : d.givenName,
-    familyName: veryRestricted ? null : d.familyName,
+    givenName: veryRestricted ? withheld('givenName') : d.givenName,
+    familyName: veryRestricted ? withheld('familyName') : d.familyName,
     gender: d.gender.toUpperCase(),
     birthDate: d.birthDate,
     deceasedDate: d.deceasedDate,
-    address: restricted ? null : { lines: d.addressLines, postcode: d.postcode },
-    telecom: restricted ? null : d.telecom,
-    registeredPracticeOds: restricted ? null : d.registeredPracticeOds,
+    address: restricted ? withheld('address') : { lines: d.addressLines, postcode: d.postcode },
+    telecom: restricted ? withheld('telecom') : d.telecom,
+    registeredPracticeOds: restricted ? withheld('registeredPracticeOds') : d.registeredPracticeOds,
     securityLabel: CONFIDENTIALITY[d.securityLabel],
   };
 }

@@ -4,6 +4,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { EntityOutcome } from '../availability/index.js';
 import { FAILURE_REASONS, SupplierFailure, type SupplierBreaker } from '../breakers/index.js';
 import type { CachedEntity, EntityCache } from '../cache/index.js';
+import { withhold, type LocationPolicy, type WithholdPlan } from '../confidentiality/index.js';
 import type { GatewayContext } from '../context.js';
 import { readEntities, requireAnswered, type EntityAnswer } from './classify.js';
 import type { IdentitySelection } from './identity.js';
@@ -16,6 +17,8 @@ export interface SupplierParts {
   readonly transport: HttpTransport;
   readonly cache: EntityCache;
   readonly identity: IdentitySelection;
+  /** Which fields of this supplier's answers are withheld for restricted patients. */
+  readonly location: LocationPolicy;
   readonly observer: SupplierObserver;
   /**
    * Optional load shedding: when every asked patient has a copy younger than this, answer from the cache
@@ -88,7 +91,13 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     }
     const outcome = failure === undefined ? 'success' : failure.counts ? 'failure' : 'rejected';
     this.parts.observer.called(this.parts.name, outcome, failure?.reason, performance.now() - started);
-    return this.assemble(context, selection, asked, answers, failure);
+    const response = await this.assemble(context, selection, asked, answers, failure);
+    return this.withholdForRestricted(
+      context,
+      asked,
+      response,
+      this.parts.location.planFor(operation.text, operation.document),
+    );
   }
 
   /** Copies for every asked patient within the freshness window, or undefined (then the supplier is asked). */
@@ -118,6 +127,34 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     context.availability.record(this.parts.name, this.parts.breaker.state, outcomes);
     this.parts.observer.served(this.parts.name, outcomes);
     return { data: { _entities: copies.map((c) => c.entity) } };
+  }
+
+  /**
+   * Nulls the fields that reveal where a patient lives, is registered or is treated, for every patient not
+   * known to be unrestricted, with one CONFIDENTIAL_WITHHELD error per patient listing what was withheld.
+   */
+  private withholdForRestricted(
+    context: GatewayContext,
+    asked: readonly string[],
+    response: GatewayGraphQLResponse,
+    plan: WithholdPlan,
+  ): GatewayGraphQLResponse {
+    const entities = response.data?._entities as unknown[] | undefined;
+    if (plan.length === 0 || !entities) return response;
+    const errors = [...(response.errors ?? [])];
+    asked.forEach((nhsNumber, i) => {
+      if (context.patients.get(nhsNumber) === 'UNRESTRICTED') return;
+      const result = withhold(entities[i], plan);
+      if (result.withheld.length === 0) return;
+      entities[i] = result.entity;
+      errors.push({
+        message:
+          "withheld: this patient's record is restricted, so details that reveal where they live, are registered or are treated are not shown",
+        path: ['_entities', i],
+        extensions: { code: 'CONFIDENTIAL_WITHHELD', fields: result.withheld },
+      });
+    });
+    return { ...response, errors };
   }
 
   /**

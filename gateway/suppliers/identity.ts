@@ -24,6 +24,7 @@ const IDENTITY: FieldNode = {
 /** A supplier operation as sent: its text, and the start of its JSON request body, serialised once. */
 export interface PreparedOperation {
   readonly text: string;
+  readonly document: DocumentNode;
   /** `{"query":"...","variables":` — the request body is this, the variables' JSON, and a closing brace. */
   readonly bodyPrefix: string;
 }
@@ -39,8 +40,9 @@ export class IdentitySelection {
   operationFor(query: string, document?: DocumentNode): PreparedOperation {
     let out = this.rewritten.get(query);
     if (out === undefined) {
-      const text = print(addNhsNumber(document ?? parse(query)));
-      out = { text, bodyPrefix: `{"query":${JSON.stringify(text)},"variables":` };
+      const rewritten = addNhsNumber(document ?? parse(query));
+      const text = print(rewritten);
+      out = { text, document: rewritten, bodyPrefix: `{"query":${JSON.stringify(text)},"variables":` };
       this.rewritten.set(query, out);
     }
     return out;

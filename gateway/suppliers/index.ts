@@ -5,6 +5,8 @@
 import type { Clock } from '../../lib/clock.js';
 import { breakerOptions, SupplierBreaker, type BreakerOptionsInput } from '../breakers/index.js';
 import type { EntityCache } from '../cache/index.js';
+import { LocationPolicy } from '../confidentiality/index.js';
+import { fieldMarkings } from '../../schema/index.js';
 import { readEntities, requireAnswered } from './classify.js';
 import { SupplierDataSource } from './data-source.js';
 import { IDENTITY_KEY, IdentitySelection } from './identity.js';
@@ -19,6 +21,8 @@ export { NO_SUPPLIER_OBSERVER, type CallOutcome, type SupplierObserver } from '.
 export interface SupplierSettings {
   readonly name: string;
   readonly url: string;
+  /** The subgraph SDL the supplier serves (its domain's contract): which of its fields are marked. */
+  readonly sdl: string;
   readonly breaker: BreakerOptionsInput;
   readonly connections: number;
   readonly maxResponseBytes: number;
@@ -68,6 +72,7 @@ export function createSupplier(settings: SupplierSettings, deps: SupplierDepende
     transport,
     cache: deps.cache,
     identity: new IdentitySelection(),
+    location: new LocationPolicy(fieldMarkings(settings.sdl)),
     observer: deps.observer ?? NO_SUPPLIER_OBSERVER,
     freshForMs: settings.freshForMs ?? 0,
     now: () => deps.clock.now(),

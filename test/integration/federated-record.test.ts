@@ -108,16 +108,52 @@ describe('federated patient record over real supplier processes', () => {
     expect(body.extensions?.availability).toMatchObject({ gp: { status: 'LIVE' } });
   });
 
-  it('applies PDS restrictions to a restricted patient', async () => {
+  it('applies PDS restrictions to a restricted patient, saying what was withheld', async () => {
     const { body } = await graphql(gateway.url, FULL_RECORD, { n: fixtures.restricted });
-    const demographics = (body.data!.patient as { demographics: Record<string, unknown> }).demographics;
-    expect(demographics).toMatchObject({
+    const patient = body.data!.patient as Record<string, unknown> & { demographics: Record<string, unknown> };
+    expect(patient.demographics).toMatchObject({
       securityLabel: 'RESTRICTED',
       address: null,
       telecom: null,
       registeredPracticeOds: null,
     });
-    expect(demographics.familyName).toEqual(expect.any(String));
+    expect(patient.demographics.familyName).toEqual(expect.any(String));
+    // Whichever subgraph holds them, fields that reveal where the patient is registered or treated are withheld.
+    expect(patient.registeredPractice).toBeNull();
+    expect(patient.trust).toBeNull();
+    expect(patient.medications).toEqual(expect.any(Array));
+    const withheld = body.errors!.filter((e) => e.extensions?.code === 'CONFIDENTIAL_WITHHELD');
+    expect(withheld.map((e) => [e.path, e.extensions?.fields])).toEqual(
+      expect.arrayContaining([
+        [['patient', 'demographics', 'address'], ['address']],
+        [['patient', 'demographics', 'telecom'], ['telecom']],
+        [['patient', 'demographics', 'registeredPracticeOds'], ['registeredPracticeOds']],
+        [['patient'], ['registeredPractice']],
+        [['patient'], ['trust']],
+      ]),
+    );
+    expect(body.errors).toHaveLength(withheld.length);
+  });
+
+  it('withholds a marked field however the query reaches it: aliased, in fragments, in a clinic list', async () => {
+    const query = `query($ns: [String!]!) { patients(nhsNumbers: $ns) { nhsNumber
+      where: registeredPractice { odsCode } ... on Patient { hospital: trust { name } } ...Gp } }
+      fragment Gp on Patient { registeredPractice { name } }`;
+    const { body } = await graphql(gateway.url, query, { ns: [fixtures.sample, fixtures.restricted] });
+    const [open, restricted] = body.data!.patients as Record<string, unknown>[];
+    expect(open).toMatchObject({
+      where: { odsCode: expect.any(String) },
+      hospital: { name: expect.any(String) },
+    });
+    expect(restricted).toMatchObject({ where: null, hospital: null, registeredPractice: null });
+    const fields = body
+      .errors!.filter((e) => e.extensions?.code === 'CONFIDENTIAL_WITHHELD')
+      .flatMap((e) => (e.extensions?.fields as string[]).map((f) => `${e.path!.join('.')}:${f}`));
+    expect(fields.sort()).toEqual([
+      'patients.1:hospital',
+      'patients.1:registeredPractice',
+      'patients.1:where',
+    ]);
   });
 
   it('returns empty hospital sections for a patient the trust has never seen, and the deceased date', async () => {

@@ -52,6 +52,25 @@ describe('supplier contract', () => {
     expect(checkSupplierContract(missing).map((v) => v.rule)).toEqual(['SHARED_TYPE_MISSING']);
   });
 
+  it('refuses a field that can reveal where a patient is, unless it is marked @revealsLocation', () => {
+    const unmarked = checkSupplierContract(supplierSdl('dispensedBy: Organisation'));
+    expect(unmarked.map((v) => v.rule)).toEqual(['UNMARKED_LOCATION_FIELD']);
+    expect(unmarked[0]!.message).toContain('Patient.dispensedBy');
+    const nested = checkSupplierContract(
+      supplierSdl('visits: [Visit!]', 'type Visit { id: ID! site: [Organisation!] homeAddress: String }'),
+    );
+    expect(nested.map((v) => v.message.split(' ')[0])).toEqual(['Visit.site', 'Visit.homeAddress']);
+    expect(checkSupplierContract(supplierSdl('dispensedBy: Organisation @revealsLocation'))).toEqual([]);
+  });
+
+  it('refuses a marked field that cannot be withheld because it is non-null', () => {
+    const sdl = supplierSdl(
+      'visits: [Visit!]',
+      'type Visit { id: ID! site: Organisation! @revealsLocation }',
+    );
+    expect(checkSupplierContract(sdl).map((v) => v.rule)).toEqual(['NON_NULL_MARKED_FIELD']);
+  });
+
   it('reports unparseable SDL instead of throwing', () => {
     expect(checkSupplierContract('type {').map((v) => v.rule)).toEqual(['SDL_SYNTAX']);
   });
