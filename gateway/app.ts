@@ -9,7 +9,7 @@ import { maskNhsNumber } from '../schema/nhs-number.js';
 import { loadSupergraph, PATIENT_INDEX } from '../schema/index.js';
 import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
 import { auditPlugin, createAuditSink } from './audit/index.js';
-import { createAuthenticator } from './auth/index.js';
+import { AssertionSigner, createAuthenticator } from './auth/index.js';
 import { AvailabilityRecorder } from './availability/index.js';
 import { createCache, type CacheObserver, type GatewayCache } from './cache/index.js';
 import type { GatewayConfig } from './config/index.js';
@@ -33,6 +33,11 @@ export interface RunningGateway {
 
 export interface GatewayDependencies {
   readonly clock: Clock;
+  /**
+   * Time as other systems read it: stamped into the assertions suppliers check against their own clocks.
+   * Defaults to `clock`; a test that moves `clock` forward to age cached copies keeps this one real.
+   */
+  readonly externalClock?: Clock;
   readonly logger: Logger;
   /** Told of every cache read and write (tests use it to know when a copy has been stored). */
   readonly cacheObserver?: CacheObserver;
@@ -84,8 +89,14 @@ async function start(
     observer: deps.cacheObserver ? bothObservers(metrics, deps.cacheObserver) : metrics,
   });
   closers.push(() => cache.close());
+  const assertions = await AssertionSigner.create(config.assertions, deps.externalClock ?? clock);
+  if (assertions.generated) {
+    logger.warn(
+      "ASSERTION_SIGNING_KEY is not set: signing supplier assertions with a key generated for this process (development only; production refuses to start without one). Suppliers must fetch this process's JWKS.",
+    );
+  }
   const suppliers = config.suppliers.map((settings) =>
-    createSupplier(settings, { clock, cache: cache.entities, observer: metrics }),
+    createSupplier(settings, { clock, cache: cache.entities, observer: metrics, assertions }),
   );
   closers.push(() => Promise.all(suppliers.map((s) => s.close())));
   for (const supplier of suppliers) {
@@ -158,6 +169,7 @@ async function start(
     metrics,
     logger,
     clock,
+    jwks: assertions.jwks,
     // A replica that cannot write its audit trail must not take traffic.
     ready: () => ready && audit.healthy,
   });

@@ -12,10 +12,14 @@ const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 const started: Launched[] = [];
 let stopping = false;
 
+// Suppliers verify every call against the gateway's published keys, fetched from its ops port.
+const opsOrigin = `http://${process.env.OPS_HOST ?? '127.0.0.1'}:${process.env.OPS_PORT ?? '4090'}`;
+const supplierEnv = { ...env, GATEWAY_JWKS_URL: `${opsOrigin}/.well-known/jwks.json` };
+
 async function main(): Promise<void> {
-  const gp = await launch({ entry: 'subgraphs/gp/main.ts', env });
+  const gp = await launch({ entry: 'subgraphs/gp/main.ts', env: supplierEnv });
   started.push(gp);
-  const hospital = await launch({ entry: 'subgraphs/hospital/main.ts', env });
+  const hospital = await launch({ entry: 'subgraphs/hospital/main.ts', env: supplierEnv });
   started.push(hospital);
   // A token for this run's ops console, unless the operator brought their own.
   const opsToken = process.env.OPS_TOKEN ?? randomBytes(18).toString('base64url');

@@ -1,4 +1,7 @@
-/** Who the clinician is: JWT verification (or a development identity), carried to suppliers and audit. */
+/**
+ * Who the clinician is: JWT verification (or a development identity) on the way in, and the signed
+ * assertion that carries the identity to every supplier on the way out.
+ */
 export {
   createAuthenticator,
   type AuthResult,
@@ -6,3 +9,10 @@ export {
   type Authenticator,
   type ClinicianIdentity,
 } from './authenticator.js';
+export {
+  AssertionSigner,
+  pemBlocks,
+  type AssertionClaims,
+  type AssertionSettings,
+  type Jwks,
+} from './assertions.js';

@@ -6,6 +6,7 @@ export const FAILURE_REASONS = {
   CONNECTION_FAILED: 'the supplier could not be reached',
   TIMEOUT: 'the supplier did not answer in time',
   HTTP_STATUS: 'the supplier answered with an HTTP error',
+  CREDENTIALS_REFUSED: "the supplier refused the gateway's signed assertion",
   MALFORMED_RESPONSE: 'the supplier sent a response that is not valid GraphQL JSON',
   SUPPLIER_ERROR: 'the supplier reported an internal failure',
   IDENTITY_MISMATCH: "the supplier answered with another patient's record",

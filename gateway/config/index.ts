@@ -9,7 +9,7 @@ import { registerSecret } from '../../lib/redact.js';
 import { SUPPLIER_NAMES, subgraphSdl } from '../../schema/index.js';
 import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
 import { breakerOptions, type BreakerOptionsInput } from '../breakers/index.js';
-import type { AuthSettings } from '../auth/index.js';
+import { pemBlocks, type AssertionSettings, type AuthSettings } from '../auth/index.js';
 import type { CacheSettings } from '../cache/index.js';
 import { generateOpsToken, opsCredentials, type OpsSettings } from '../ops/index.js';
 import type { SupplierSettings } from '../suppliers/index.js';
@@ -38,6 +38,8 @@ export interface GatewayConfig {
   readonly auth: AuthSettings;
   /** `stdout` or a file path: where audit records are appended. */
   readonly auditLog: string;
+  /** The signed assertions that tell each supplier who is asking. */
+  readonly assertions: AssertionSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -119,6 +121,10 @@ const schema = z.object({
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   AUDIT_LOG: z.string().min(1, 'must be stdout or a file path').default('stdout'),
+  ASSERTION_SIGNING_KEY: z.string().optional(),
+  ASSERTION_PUBLISHED_KEYS: z.string().optional(),
+  ASSERTION_ISSUER: z.string().min(1).max(200).default('patient-record-gateway'),
+  ASSERTION_TTL_SECONDS: integer(5, 1, 60),
   GATEWAY_REPLICA_ID: z
     .string()
     .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
@@ -181,6 +187,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (parsed.NODE_ENV === 'production' && !parsed.CACHE_ENCRYPTION_KEY) {
     throw new ConfigError(['CACHE_ENCRYPTION_KEY: required when NODE_ENV=production, got nothing']);
   }
+  if (parsed.NODE_ENV === 'production' && !parsed.ASSERTION_SIGNING_KEY) {
+    throw new ConfigError(['ASSERTION_SIGNING_KEY: required when NODE_ENV=production, got nothing']);
+  }
   registerSecrets(parsed);
   return {
     mode: parsed.NODE_ENV,
@@ -216,14 +225,25 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     replica: parsed.GATEWAY_REPLICA_ID ?? `${hostname()}-${process.pid}`,
     auth: authSettings(parsed),
     auditLog: parsed.AUDIT_LOG,
+    assertions: {
+      signingKeyPem: parsed.ASSERTION_SIGNING_KEY || undefined,
+      publishedKeysPem: pemBlocks(parsed.ASSERTION_PUBLISHED_KEYS),
+      issuer: parsed.ASSERTION_ISSUER,
+      ttlSeconds: parsed.ASSERTION_TTL_SECONDS,
+    },
   };
 }
 
 /** Every configured secret is removed from log lines from now on (lib/redact.ts). */
 function registerSecrets(parsed: z.output<typeof schema>): void {
   const tokens = (parsed.OPS_TOKENS ?? '').split(',').map((entry) => entry.slice(entry.indexOf('=') + 1));
-  for (const secret of [parsed.OPS_TOKEN, parsed.AUTH_JWT_SECRET, parsed.CACHE_ENCRYPTION_KEY, ...tokens])
-    registerSecret(secret?.trim());
+  const secrets = [
+    parsed.OPS_TOKEN,
+    parsed.AUTH_JWT_SECRET,
+    parsed.CACHE_ENCRYPTION_KEY,
+    parsed.ASSERTION_SIGNING_KEY,
+  ];
+  for (const secret of [...secrets, ...tokens]) registerSecret(secret?.trim());
 }
 
 /** Every environment variable the gateway reads (docs/configuration.md must list each one). */

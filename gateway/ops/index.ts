@@ -51,6 +51,7 @@ export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<
     }),
     now: () => parts.clock.now(),
     logger: parts.logger,
+    jwks: parts.jwks,
   });
   return { ...server, controls };
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import type { Jwks } from '../auth/index.js';
 import type { GatewayCache } from '../cache/index.js';
 import type { GatewayMetrics } from '../observability/index.js';
 import type { Supplier } from '../suppliers/index.js';
@@ -14,6 +15,8 @@ export interface OpsParts {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The gateway's public assertion keys, served at /.well-known/jwks.json for suppliers. */
+  readonly jwks: Jwks;
   /** True once the clinical endpoint serves, false again while stopping. */
   readonly ready: () => boolean;
 }

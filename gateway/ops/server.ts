@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { BodyTooLarge, closeWhenAnswered, readBody } from '../../lib/http-body.js';
 import type { Logger } from '../../lib/logger.js';
+import type { Jwks } from '../auth/index.js';
 import { projectFile } from '../../lib/paths.js';
 import { authenticate, type OpsCredential } from './auth.js';
 import type { SupplierControls } from './controls.js';
@@ -27,6 +28,8 @@ export interface OpsServerOptions {
   };
   readonly now: () => number;
   readonly logger: Logger;
+  /** The gateway's public assertion keys: suppliers fetch them to verify who is asking. */
+  readonly jwks: Jwks;
 }
 
 export interface RunningOpsServer {
@@ -109,6 +112,10 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Running
   const open = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     if (req.method !== 'GET') return false;
     if (path === '/healthz') return (json(res, 200, { status: 'ok' }), true);
+    if (path === '/.well-known/jwks.json') {
+      // Public keys only; suppliers may cache them for a few minutes (a roll-over publishes the next key first).
+      return (json(res, 200, options.jwks, { 'cache-control': 'public, max-age=300' }), true);
+    }
     if (path === '/readyz') {
       const readiness = options.readiness();
       json(res, readiness.ready ? 200 : 503, readiness);

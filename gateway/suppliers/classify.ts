@@ -61,6 +61,8 @@ function parseBody(response: SupplierResponse): GraphQLBody {
  * this patient" is not failing: that comes back as `refused`.
  */
 export function readEntities(response: SupplierResponse, asked: readonly string[]): EntityAnswer[] {
+  // The supplier does not accept the gateway's credentials: a configuration fault ops must see by name.
+  if (response.status === 401) throw new SupplierFailure('CREDENTIALS_REFUSED', 'HTTP 401');
   const body = parseBodyOrStatus(response);
   if (!body) throw new SupplierFailure('HTTP_STATUS', `HTTP ${response.status}`);
   const errors = body.errors ?? [];

@@ -3,6 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import type { EntityOutcome } from '../availability/index.js';
 import { FAILURE_REASONS, SupplierFailure, type SupplierBreaker } from '../breakers/index.js';
+import type { AssertionSigner } from '../auth/index.js';
 import type { CachedEntity, EntityCache } from '../cache/index.js';
 import { withhold, type LocationPolicy, type WithholdPlan } from '../confidentiality/index.js';
 import type { GatewayContext } from '../context.js';
@@ -17,6 +18,7 @@ export interface SupplierParts {
   readonly transport: HttpTransport;
   readonly cache: EntityCache;
   readonly identity: IdentitySelection;
+  readonly assertions: AssertionSigner;
   /** Which fields of this supplier's answers are withheld for restricted patients. */
   readonly location: LocationPolicy;
   readonly observer: SupplierObserver;
@@ -69,13 +71,10 @@ export class SupplierDataSource implements GraphQLDataSource<GatewayContext> {
     }
     const name = request.operationName ? `,"operationName":${JSON.stringify(request.operationName)}` : '';
     const body = `${operation.bodyPrefix}${JSON.stringify(request.variables)}${name}}`;
-    // The real user reaches every supplier (never a generic system identity), as NHS governance requires.
-    const headers = {
-      'x-request-id': context.requestId,
-      'x-user-id': context.identity.userId,
-      'x-user-role': context.identity.role,
-      'x-user-org': context.identity.org,
-    };
+    // The real user reaches every supplier (never a generic system identity), as NHS governance requires,
+    // in an assertion the gateway signs and the supplier verifies.
+    const assertion = this.parts.assertions.sign(context.identity, context.requestId, this.parts.name);
+    const headers = { 'x-request-id': context.requestId, authorization: `Bearer ${assertion}` };
     let answers: readonly (EntityAnswer | undefined)[];
     let failure: SupplierFailure | undefined;
     const started = performance.now();

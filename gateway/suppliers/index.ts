@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../../lib/clock.js';
 import { breakerOptions, SupplierBreaker, type BreakerOptionsInput } from '../breakers/index.js';
+import type { AssertionSigner, ClinicianIdentity } from '../auth/index.js';
 import type { EntityCache } from '../cache/index.js';
 import { LocationPolicy } from '../confidentiality/index.js';
 import { fieldMarkings } from '../../schema/index.js';
@@ -40,9 +41,18 @@ export interface Supplier {
 
 const PROBE_QUERY = `query Probe($representations: [_Any!]!) { _entities(representations: $representations) { ... on Patient { ${IDENTITY_KEY}: nhsNumber } } }`;
 
+const PROBE_IDENTITY: ClinicianIdentity = {
+  userId: 'gateway-breaker-probe',
+  role: 'SYSTEM',
+  org: 'GATEWAY',
+  source: 'development',
+};
+
 export interface SupplierDependencies {
   readonly clock: Clock;
   readonly cache: EntityCache;
+  /** Signs the assertion every call carries, so the supplier knows who is asking. */
+  readonly assertions: AssertionSigner;
   readonly observer?: SupplierObserver;
 }
 
@@ -57,13 +67,17 @@ export function createSupplier(settings: SupplierSettings, deps: SupplierDepende
     query: PROBE_QUERY,
     variables: { representations: [{ __typename: 'Patient', nhsNumber: options.probeNhsNumber }] },
   });
-  const probeHeaders = { 'x-request-id': 'breaker-probe', 'x-user-id': 'gateway-breaker-probe' };
+  // The probe is the gateway's own traffic: it says so, rather than borrowing a clinician's identity.
+  const probeHeaders = () => ({
+    'x-request-id': 'breaker-probe',
+    authorization: `Bearer ${deps.assertions.sign(PROBE_IDENTITY, 'breaker-probe', settings.name)}`,
+  });
   const breaker = new SupplierBreaker(settings.name, options, {
     clock: deps.clock,
     // A lookup of one test patient: "no record" is a healthy answer; anything readEntities rejects is not.
     probe: async (signal) =>
       requireAnswered(
-        readEntities(await transport.post(probeBody, probeHeaders, signal), [options.probeNhsNumber]),
+        readEntities(await transport.post(probeBody, probeHeaders(), signal), [options.probeNhsNumber]),
       ),
   });
   const dataSource = new SupplierDataSource({
@@ -72,6 +86,7 @@ export function createSupplier(settings: SupplierSettings, deps: SupplierDepende
     transport,
     cache: deps.cache,
     identity: new IdentitySelection(),
+    assertions: deps.assertions,
     location: new LocationPolicy(fieldMarkings(settings.sdl)),
     observer: deps.observer ?? NO_SUPPLIER_OBSERVER,
     freshForMs: settings.freshForMs ?? 0,

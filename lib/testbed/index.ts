@@ -4,3 +4,4 @@
  */
 export { freePort, startPrivateRedis, type PrivateRedis } from './redis.js';
 export { startSupplier, type TestSupplier } from './suppliers.js';
+export { TEST_ASSERTION_KEY, testJwks } from './assertion-keys.js';

@@ -1,4 +1,5 @@
 import { launch, type Launched } from '../launch.js';
+import { testJwks } from './assertion-keys.js';
 import type { FaultSettings } from '../../subgraphs/server/faults.js';
 import type { SubgraphStats } from '../../subgraphs/server/http.js';
 
@@ -24,11 +25,20 @@ export async function startSupplier(
   env: Record<string, string> = {},
 ): Promise<TestSupplier> {
   const prefix = name.toUpperCase();
+  // Suppliers verify the gateway's assertions with the test key set unless told otherwise.
+  const jwks = await testJwks();
   const start = (port: number) =>
     launch({
       entry: ENTRY[name],
       output: 'ignore',
-      env: { LOG_LEVEL: 'silent', SUPPLIER_FAULTS: 'on', [`${prefix}_PORT`]: String(port), ...env },
+      env: {
+        LOG_LEVEL: 'silent',
+        NODE_ENV: 'test',
+        SUPPLIER_FAULTS: 'on',
+        GATEWAY_JWKS: jwks,
+        [`${prefix}_PORT`]: String(port),
+        ...env,
+      },
     });
   let running: Launched | undefined = await start(0);
   const url = running.ready.url;

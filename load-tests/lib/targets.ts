@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import { launch, type Launched } from '../../lib/launch.js';
+import { TEST_ASSERTION_KEY } from '../../lib/testbed/index.js';
 import { BENCH_AUTH_ENV } from './auth.js';
 import { population } from './patients.js';
 import type { BenchEnvironment } from './environment.js';
@@ -122,6 +123,8 @@ export const TARGETS: Readonly<Record<string, Target>> = {
             REDIS_URL: env.redis.url,
             CACHE_ENCRYPTION_KEY: CACHE_KEY,
             OPS_TOKEN: 'benchmark-ops-token-0123456789',
+            // Signed as in production; the suppliers do not verify (the peers cannot sign), see environment.ts.
+            ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
             AUDIT_LOG: join(tmpdir(), `prag-bench-audit-${process.pid}.log`),
             ...BENCH_AUTH_ENV,
           },

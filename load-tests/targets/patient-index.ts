@@ -19,7 +19,8 @@ const running = await startSubgraphServer<GatewayContext>({
   port,
   faultsEnabled: false,
   logger: createLogger('patient-index'),
-  stats: { requests: 0, hanging: 0, backendLookups: 0, recordsLooked: 0 },
+  stats: { requests: 0, refused: 0, hanging: 0, backendLookups: 0, recordsLooked: 0 },
+  verify: undefined,
   createContext: () => ({
     requestId: 'bench',
     identity: { userId: 'benchmark', role: 'R8000', org: 'BENCH', source: 'development' },

@@ -4,6 +4,7 @@ import { execute, parse, validate, type DocumentNode, type GraphQLError, type Gr
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { BodyTooLarge, closeWhenAnswered, readBody } from '../../lib/http-body.js';
+import type { AssertionVerifier, Caller } from './assertion.js';
 import { effectiveMode, NO_FAULT, parseFaultSettings, type FaultSettings } from './faults.js';
 
 const MAX_BODY_BYTES = 1_048_576;
@@ -15,8 +16,10 @@ export interface SubgraphStats {
   hanging: number;
   backendLookups: number;
   recordsLooked: number;
-  /** The user identity on the last request (x-user-id, x-user-role, x-user-org), so tests can see it arrive. */
-  lastCaller?: { userId?: string; role?: string; org?: string };
+  /** Requests refused for a missing or invalid gateway assertion. */
+  refused: number;
+  /** The clinician on the last verified request (from the gateway's assertion), so tests can see it arrive. */
+  lastCaller?: Caller;
 }
 
 export interface SubgraphServerOptions<TContext> {
@@ -26,6 +29,8 @@ export interface SubgraphServerOptions<TContext> {
   readonly port: number;
   /** Exposes PUT/GET /__faults and GET /__stats. Never on in production. */
   readonly faultsEnabled: boolean;
+  /** Checks the gateway's signed assertion on every GraphQL request; undefined: not checked (development). */
+  readonly verify: AssertionVerifier | undefined;
   readonly logger: Logger;
   readonly stats: SubgraphStats;
   /** Called once per GraphQL request; per-request DataLoaders live in what it returns. */
@@ -44,6 +49,7 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -90,12 +96,15 @@ export async function startSubgraphServer<TContext>(
 
   const graphql = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     stats.requests++;
-    const caller = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : undefined);
-    stats.lastCaller = {
-      userId: caller('x-user-id'),
-      role: caller('x-user-role'),
-      org: caller('x-user-org'),
-    };
+    if (options.verify) {
+      const verified = await options.verify(req.headers.authorization);
+      if (!verified.ok) {
+        stats.refused++;
+        req.resume();
+        throw new HttpError(401, verified.message, 'UNAUTHENTICATED');
+      }
+      stats.lastCaller = verified.caller;
+    }
     const body = JSON.parse(await readText(req)) as {
       query?: unknown;
       variables?: unknown;
@@ -168,12 +177,12 @@ export async function startSubgraphServer<TContext>(
       if (status === 500) logger.error({ err: error }, 'request failed');
       if (!res.headersSent && !res.destroyed) {
         if (status === 413) closeWhenAnswered(res);
+        const code = error instanceof HttpError ? error.code : undefined;
+        const message = status === 500 ? 'Internal Server Error' : (error as Error).message;
         send(
           res,
           status,
-          JSON.stringify({
-            errors: [{ message: status === 500 ? 'Internal Server Error' : (error as Error).message }],
-          }),
+          JSON.stringify({ errors: [{ message, ...(code ? { extensions: { code } } : {}) }] }),
         );
       }
     });
@@ -186,7 +195,9 @@ export async function startSubgraphServer<TContext>(
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}/graphql`;
-  logger.info({ url, faults: options.faultsEnabled }, 'listening');
+  logger.info({ url, faults: options.faultsEnabled, assertions: options.verify !== undefined }, 'listening');
+  if (!options.verify)
+    logger.warn('gateway assertions are not verified: any caller is answered (development only)');
   return {
     url,
     port,

@@ -8,6 +8,7 @@ import { createLogger } from '../../lib/logger.js';
 import { buildSubgraph } from '../../schema/index.js';
 import { parseNhsNumber } from '../../schema/nhs-number.js';
 import { DEFAULT_POPULATION, generatePopulation, type SyntheticPatient } from '../synthetic/index.js';
+import { assertionVerifier } from './assertion.js';
 import { startSubgraphServer, type RunningSubgraph, type SubgraphStats } from './http.js';
 import { inMemoryBackend, recordLoader } from './lookup.js';
 import type { SupplierSettings } from './settings.js';
@@ -71,7 +72,7 @@ export async function startSupplier<TRecord>(
   }
   const numbers = population.patients.map((p) => p.demographics.nhsNumber);
   const neighbour = (n: string) => numbers[(numbers.indexOf(n) + 1) % numbers.length]!;
-  const stats: SubgraphStats = { requests: 0, hanging: 0, backendLookups: 0, recordsLooked: 0 };
+  const stats: SubgraphStats = { requests: 0, refused: 0, hanging: 0, backendLookups: 0, recordsLooked: 0 };
   const backend = inMemoryBackend({ records, latencyMs: settings.latencyMs, stats });
   return startSubgraphServer<SupplierContext<TRecord>>({
     name: definition.name,
@@ -79,6 +80,7 @@ export async function startSupplier<TRecord>(
     host: settings.host,
     port: settings.port,
     faultsEnabled: settings.faults,
+    verify: settings.assertions && assertionVerifier({ ...settings.assertions, audience: definition.name }),
     logger,
     stats,
     createContext: (faults) => {

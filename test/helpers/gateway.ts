@@ -7,6 +7,7 @@ import { startGateway, type RunningGateway } from '../../gateway/app.js';
 import { loadConfig } from '../../gateway/config/index.js';
 import type { CacheObserver } from '../../gateway/cache/index.js';
 import {
+  TEST_ASSERTION_KEY,
   startPrivateRedis,
   startSupplier,
   type PrivateRedis,
@@ -34,12 +35,14 @@ export async function startTestGateway(
     GP_URL: suppliers.gp.url,
     HOSPITAL_URL: suppliers.hospital.url,
     CACHE_ENCRYPTION_KEY: TEST_CACHE_KEY,
+    ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
     CACHE_REFRESH_INTERVAL_MS: '0',
     AUDIT_LOG: join(mkdtempSync(join(tmpdir(), 'prag-audit-')), 'audit.log'),
     ...env,
   });
   return startGateway(config, {
     clock: deps.clock ?? systemClock,
+    externalClock: systemClock,
     logger: createLogger('gateway', { level: 'silent' }),
     ...(deps.cacheObserver ? { cacheObserver: deps.cacheObserver } : {}),
   });

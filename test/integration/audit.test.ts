@@ -87,7 +87,13 @@ describe('clinician identity and the audit trail', () => {
     const n = nextPatient();
     const live = await ask(RECORD, { n }, `Bearer ${token}`);
     expect(live.status).toBe(200);
-    expect((await gp.stats()).lastCaller).toEqual({ userId: 'dr-okafor', role: 'R8000', org: 'A81001' });
+    // Verified by the supplier from the gateway's signed assertion, with the request id it belongs to.
+    expect((await gp.stats()).lastCaller).toEqual({
+      userId: 'dr-okafor',
+      role: 'R8000',
+      org: 'A81001',
+      requestId: live.headers.get('x-request-id'),
+    });
     await eventually(() => audit().some((r) => r.patient === n), 3_000, 'the audit record');
     expect(audit().find((r) => r.patient === n)).toMatchObject({
       type: 'record-access',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../gateway/config/index.js';
+import { TEST_ASSERTION_KEY } from '../../lib/testbed/index.js';
 
 describe('gateway configuration', () => {
   it('has documented defaults', () => {
@@ -42,10 +43,11 @@ describe('gateway configuration', () => {
     expect(config.suppliers.map((s) => s.breaker.timeoutMs)).toEqual([900, 1500]);
   });
 
-  it('refuses to run in production without a cache key, an ops token or token verification', () => {
+  it('refuses to run in production without a cache key, an ops token, token verification or a signing key', () => {
     const complete = {
       NODE_ENV: 'production',
       CACHE_ENCRYPTION_KEY: 'ab'.repeat(32),
+      ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
       OPS_TOKEN: 'a-long-enough-ops-token',
       AUTH_JWT_SECRET: 'x'.repeat(32),
       AUTH_JWT_ISSUER: 'https://idp.example',
@@ -55,6 +57,7 @@ describe('gateway configuration', () => {
       Object.fromEntries(Object.entries(complete).filter(([k]) => k !== name));
     expect(() => loadConfig(without('CACHE_ENCRYPTION_KEY'))).toThrow(/CACHE_ENCRYPTION_KEY/);
     expect(() => loadConfig(without('OPS_TOKEN'))).toThrow(/OPS_TOKEN/);
+    expect(() => loadConfig(without('ASSERTION_SIGNING_KEY'))).toThrow(/ASSERTION_SIGNING_KEY: required/);
     expect(() => loadConfig(without('AUTH_JWT_SECRET'))).toThrow(/AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY/);
     expect(() => loadConfig(without('AUTH_JWT_ISSUER'))).toThrow(/AUTH_JWT_ISSUER/);
     expect(() => loadConfig({ ...complete, AUTH_MODE: 'development' })).toThrow(
