@@ -22,7 +22,12 @@ export function auditPlugin(sink: AuditSink, clock: Clock): ApolloServerPlugin<G
           // Per request, not per patient: which suppliers were reached, and who was not served live.
           const suppliers = contextValue.availability.reached();
           const provenance = contextValue.availability.provenance();
+          // One record per patient looked up: aliases asking for the same patient twice are one access.
+          const seen = new Set<string>();
           for (const lookup of contextValue.lookups) {
+            const key = `${lookup.outcome}:${lookup.nhsNumber}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
             const record: RecordAccess = {
               type: 'record-access',
               at,

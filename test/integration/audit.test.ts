@@ -136,4 +136,18 @@ describe('clinician identity and the audit trail', () => {
       '12345': 'invalid_nhs_number',
     });
   });
+
+  it('writes one record per patient actually looked up, however many aliases ask for them', async () => {
+    const [first, second] = [nextPatient(), nextPatient()];
+    const response = await ask(
+      `query Twice($a: String!, $b: String!) { x: patient(nhsNumber: $a) { nhsNumber }
+        y: patient(nhsNumber: $a) { nhsNumber } z: patients(nhsNumbers: [$a, $b, $a]) { nhsNumber } }`,
+      { a: first, b: second },
+      `Bearer ${token}`,
+    );
+    expect(response.status).toBe(200);
+    await eventually(() => audit().some((r) => r.patient === second), 3_000, 'records for the request');
+    const records = audit().filter((r) => r.requestId === response.headers.get('x-request-id'));
+    expect(records.map((r) => r.patient).sort()).toEqual([first, second].sort());
+  });
 });
