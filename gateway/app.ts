@@ -119,6 +119,10 @@ async function start(
     'patient index: synthetic population (development data; production needs a PDS-backed DemographicsSource)',
   );
   const index = createPatientIndex({ source: populationDemographics(population) });
+  // @apollo/gateway otherwise probes cloud metadata services and exports usage data to Apollo from every
+  // process; a patient-record gateway sends nothing to third parties. The switch is only an environment
+  // variable, read when the gateway is constructed.
+  process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const gateway = new ApolloGateway({
     supergraphSdl: loadSupergraph(),
     logger,

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 /** The request body was larger than the caller allows. */
 export class BodyTooLarge extends Error {
@@ -13,7 +13,7 @@ export class BodyTooLarge extends Error {
  * length already does. A refused body is not kept: the rest is read and dropped, so the caller can still
  * answer 413 (destroying the request instead would reset the connection before the client sees the
  * answer, as happened to chunked bodies). Every HTTP server in the project reads bodies through this, and
- * answers a refused one with `closeWhenAnswered`.
+ * answers a refused one after calling `discardRestOf`.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,12 +39,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 /**
- * For an answer sent before the request body was read to its end: the connection closes once the answer
- * is written, and is cut `graceMs` later if the client is still sending, so nobody can hold a socket open by
- * streaming a body that will never be read.
+ * After refusing a body part-way (413): the rest is being read and dropped (readBody resumed it), and the
+ * connection is kept, so a client still sending reads the answer instead of a reset, and can send its next
+ * request. A client that does not finish within `graceMs` has its connection cut, so nobody can hold a
+ * socket by streaming a body that will never be read.
  */
-export function closeWhenAnswered(res: ServerResponse, graceMs = 2_000): void {
-  res.setHeader('connection', 'close');
-  const socket = res.socket;
-  res.once('finish', () => setTimeout(() => socket?.destroy(), graceMs).unref());
+export function discardRestOf(req: IncomingMessage, graceMs = 2_000): void {
+  if (req.complete) return;
+  const socket = req.socket;
+  const timer = setTimeout(() => socket.destroy(), graceMs);
+  timer.unref();
+  req.once('end', () => clearTimeout(timer));
 }

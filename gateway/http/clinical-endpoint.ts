@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Clock } from '../../lib/clock.js';
-import { BodyTooLarge, closeWhenAnswered, readBody } from '../../lib/http-body.js';
+import { BodyTooLarge, discardRestOf, readBody } from '../../lib/http-body.js';
 import type { Logger } from '../../lib/logger.js';
 import type { AccessDenied, AuditSink } from '../audit/index.js';
 import type { Authenticator, ClinicianIdentity } from '../auth/index.js';
@@ -55,8 +55,8 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
 
 function reject(res: ServerResponse, error: RejectedRequest, requestId: string): void {
   const body = requestErrorBody(error.code, error.message);
-  // The rest of an oversized body is never read: close the connection once the answer is out.
-  if (error.code === 'PAYLOAD_TOO_LARGE') closeWhenAnswered(res);
+  // The rest of an oversized body is dropped as it arrives; a client that keeps sending is cut off.
+  if (error.code === 'PAYLOAD_TOO_LARGE') discardRestOf(res.req);
   res.writeHead(ErrorCode[error.code].status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
@@ -135,7 +135,14 @@ export async function startClinicalEndpoint(
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     handle(req, res, requestId).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      if (error instanceof RejectedRequest) return reject(res, error, requestId);
+      if (error instanceof RejectedRequest) {
+        // What was refused and from where, for anyone watching for probing; never the body or headers.
+        options.logger.info(
+          { requestId, code: error.code, remoteAddress: req.socket.remoteAddress },
+          'clinical request refused',
+        );
+        return reject(res, error, requestId);
+      }
       options.logger.error({ err: error, requestId }, 'unhandled error on the clinical endpoint');
       const code: ErrorCodeName = 'INTERNAL_SERVER_ERROR';
       reject(

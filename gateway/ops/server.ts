@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodyTooLarge, closeWhenAnswered, readBody } from '../../lib/http-body.js';
+import { BodyTooLarge, discardRestOf, readBody } from '../../lib/http-body.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Jwks } from '../auth/index.js';
 import { projectFile } from '../../lib/paths.js';
@@ -152,7 +152,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Running
       if (error instanceof OpsError) {
         const headers: Record<string, string> =
           error.code === 'OPS_UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer realm="ops"' } : {};
-        if (error.code === 'PAYLOAD_TOO_LARGE') closeWhenAnswered(res);
+        if (error.code === 'PAYLOAD_TOO_LARGE') discardRestOf(req);
         return json(res, error.status, { error: { code: error.code, message: error.message } }, headers);
       }
       options.logger.error({ err: error, path }, 'ops request failed');

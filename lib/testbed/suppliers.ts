@@ -10,6 +10,8 @@ export interface TestSupplier {
   readonly port: number;
   readonly pid: number;
   faults(settings: Partial<FaultSettings>): Promise<void>;
+  /** Everything the process wrote to stdout and stderr, when started with `captureOutput`. */
+  output(): string;
   stats(): Promise<SubgraphStats>;
   /** Stops the process abruptly (SIGKILL), as a crashed or unplugged supplier. */
   kill(): Promise<void>;
@@ -23,14 +25,16 @@ const ENTRY = { gp: 'subgraphs/gp/main.ts', hospital: 'subgraphs/hospital/main.t
 export async function startSupplier(
   name: 'gp' | 'hospital',
   env: Record<string, string> = {},
+  options: { captureOutput?: boolean } = {},
 ): Promise<TestSupplier> {
+  const captured: string[] = [];
   const prefix = name.toUpperCase();
   // Suppliers verify the gateway's assertions with the test key set unless told otherwise.
   const jwks = await testJwks();
-  const start = (port: number) =>
-    launch({
+  const start = async (port: number) => {
+    const launched = await launch({
       entry: ENTRY[name],
-      output: 'ignore',
+      output: options.captureOutput ? 'pipe' : 'ignore',
       env: {
         LOG_LEVEL: 'silent',
         NODE_ENV: 'test',
@@ -40,6 +44,11 @@ export async function startSupplier(
         ...env,
       },
     });
+    for (const stream of [launched.child.stdout, launched.child.stderr]) {
+      stream?.on('data', (chunk: Buffer) => captured.push(chunk.toString()));
+    }
+    return launched;
+  };
   let running: Launched | undefined = await start(0);
   const url = running.ready.url;
   const port = Number(new URL(url).port);
@@ -55,6 +64,7 @@ export async function startSupplier(
       const response = await fetch(admin('/__faults'), { method: 'PUT', body: JSON.stringify(settings) });
       if (!response.ok) throw new Error(`fault settings refused: ${await response.text()}`);
     },
+    output: () => captured.join(''),
     async stats() {
       return (await (await fetch(admin('/__stats'))).json()) as SubgraphStats;
     },

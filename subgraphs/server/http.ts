@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { execute, parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import { BodyTooLarge, closeWhenAnswered, readBody } from '../../lib/http-body.js';
+import { BodyTooLarge, discardRestOf, readBody } from '../../lib/http-body.js';
 import type { AssertionVerifier, Caller } from './assertion.js';
 import { effectiveMode, NO_FAULT, parseFaultSettings, type FaultSettings } from './faults.js';
 
@@ -176,7 +176,7 @@ export async function startSubgraphServer<TContext>(
       const status = error instanceof HttpError ? error.status : error instanceof SyntaxError ? 400 : 500;
       if (status === 500) logger.error({ err: error }, 'request failed');
       if (!res.headersSent && !res.destroyed) {
-        if (status === 413) closeWhenAnswered(res);
+        if (status === 413) discardRestOf(req);
         const code = error instanceof HttpError ? error.code : undefined;
         const message = status === 500 ? 'Internal Server Error' : (error as Error).message;
         send(

@@ -67,6 +67,11 @@ describe('federated patient record over real supplier processes', () => {
     });
   });
 
+  it('turns off the usage telemetry @apollo/gateway would otherwise send to Apollo from every process', () => {
+    // Read by ApolloGateway's constructor; without it, it probes cloud metadata services and exports metrics.
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('1');
+  });
+
   it('accepts the NHS number as clinicians write it, with spaces', async () => {
     const spaced = `${fixtures.sample.slice(0, 3)} ${fixtures.sample.slice(3, 6)} ${fixtures.sample.slice(6)}`;
     const { body } = await graphql(gateway.url, '{ patient(nhsNumber: "' + spaced + '") { nhsNumber } }');
