@@ -5,9 +5,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { maskNhsNumber } from '../schema/nhs-number.js';
-import { loadSupergraph, PATIENT_INDEX } from '../schema/index.js';
-import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
+import { fieldMarkings, loadSupergraph, PATIENT_INDEX, subgraphSdl } from '../schema/index.js';
 import { auditPlugin, createAuditSink } from './audit/index.js';
 import { AssertionSigner, createAuthenticator } from './auth/index.js';
 import { AvailabilityRecorder } from './availability/index.js';
@@ -18,8 +16,11 @@ import { createApolloServer, startClinicalEndpoint } from './http/index.js';
 import { RequestBudget } from './limits/index.js';
 import { GatewayMetrics } from './observability/index.js';
 import { DecisionStore, startOps, type SupplierControls } from './ops/index.js';
-import { createPatientIndex, populationDemographics } from './patient-index/index.js';
-import { createSupplier, type Supplier } from './suppliers/index.js';
+import { LocationPolicy } from './confidentiality/index.js';
+import { SupplierDirectory } from './directory/index.js';
+import { createPatientIndex, type PatientSource } from './patient-index/index.js';
+import { DomainDataSource, EmptyAnswers } from './routing/index.js';
+import { createSupplier, IdentitySelection, type Supplier } from './suppliers/index.js';
 
 export interface RunningGateway {
   /** The clinicians' GraphQL URL. */
@@ -33,6 +34,11 @@ export interface RunningGateway {
 
 export interface GatewayDependencies {
   readonly clock: Clock;
+  /**
+   * Where the patient index finds patients and their records: PDS and the record locator in production,
+   * the synthetic population in development and tests.
+   */
+  readonly patients: PatientSource;
   /**
    * Time as other systems read it: stamped into the assertions suppliers check against their own clocks.
    * Defaults to `clock`; a test that moves `clock` forward to age cached copies keeps this one real.
@@ -110,15 +116,29 @@ async function start(
     const isolation = decisions.get(supplier.name).isolation;
     if (isolation) supplier.breaker.isolate(`isolated by ${isolation.by}: ${isolation.reason}`);
   }
-  const population = generatePopulation({
-    ...config.population,
-    referenceDate: DEFAULT_POPULATION.referenceDate,
+  const index = createPatientIndex({ source: deps.patients });
+  const directory = new SupplierDirectory(config.market, {
+    now: () => clock.now(),
+    migrations: () => new Map(),
   });
-  logger.info(
-    { patients: population.patients.length, sample: maskNhsNumber(population.fixtures.sample) },
-    'patient index: synthetic population (development data; production needs a PDS-backed DemographicsSource)',
+  const clients = new Map(suppliers.map((s) => [s.name, s.client]));
+  const domains = new Map(
+    config.market.domains.map((domain) => {
+      const markings = fieldMarkings(subgraphSdl(domain.name));
+      const source = new DomainDataSource({
+        domain,
+        directory,
+        client: (name) => clients.get(name),
+        identity: new IdentitySelection(),
+        location: new LocationPolicy(markings),
+        empty: new EmptyAnswers(markings),
+        selectionOf: (text) => cache.entities.selectionId(text),
+        observer: metrics,
+        now: () => clock.now(),
+      });
+      return [domain.name, source] as const;
+    }),
   );
-  const index = createPatientIndex({ source: populationDemographics(population) });
   // @apollo/gateway otherwise probes cloud metadata services and exports usage data to Apollo from every
   // process; a patient-record gateway sends nothing to third parties. The switch is only an environment
   // variable, read when the gateway is constructed.
@@ -128,10 +148,10 @@ async function start(
     logger,
     buildService: ({ name }) => {
       if (name === PATIENT_INDEX) return index;
-      const supplier = suppliers.find((s) => s.name === name);
-      if (!supplier)
-        throw new Error(`the supergraph names subgraph "${name}", which has no supplier configuration`);
-      return supplier.dataSource;
+      const domain = domains.get(name);
+      if (!domain)
+        throw new Error(`the supergraph names subgraph "${name}", which is not a domain of the market`);
+      return domain;
     },
   });
   const authenticate = await createAuthenticator(config.auth, clock);

@@ -5,6 +5,13 @@ import type { AvailabilityRecorder } from './availability/index.js';
 /** PDS confidentiality of a patient the index has answered for in this request. */
 export type Confidentiality = 'UNRESTRICTED' | 'RESTRICTED' | 'VERY_RESTRICTED';
 
+/** What the record domains need to know of a patient the index found: how confidential, and where held. */
+export interface PatientRoute {
+  readonly confidentiality: Confidentiality;
+  /** ODS codes by organisation type (`practice`, `trust`), in the order the index gave them. */
+  readonly locations: Readonly<Record<string, readonly string[]>>;
+}
+
 /**
  * The per-request context every resolver and data source sees. Created by the HTTP layer for each
  * clinician request; never shared between requests.
@@ -18,8 +25,9 @@ export interface GatewayContext {
   /** Collects, per supplier, whether this request's sections came live, stale or not at all. */
   readonly availability: AvailabilityRecorder;
   /**
-   * Confidentiality of each patient the index returned, by NHS number. Supplier data sources read it to
-   * decide what may be cached: a patient missing here is treated as restricted.
+   * Each patient the index returned, by NHS number: the record domains route by it (which suppliers to
+   * ask), and decide what may be cached and shown. A patient missing here is treated as restricted and
+   * routed nowhere.
    */
-  readonly patients: Map<string, Confidentiality>;
+  readonly patients: Map<string, PatientRoute>;
 }

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { systemClock } from '../lib/clock.js';
 import { announceListening } from '../lib/launch.js';
 import { createLogger } from '../lib/logger.js';
+import { maskNhsNumber } from '../schema/nhs-number.js';
+import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
 import { startGateway, type RunningGateway } from './app.js';
+import { populationSource } from './patient-index/index.js';
 import { ConfigError, loadConfig } from './config/index.js';
 
 const logger = createLogger('gateway');
@@ -25,7 +28,21 @@ async function main(): Promise<void> {
       'OPS_TOKEN is not set: generated an ops token for this process and wrote it to this file (development only; production refuses to start without one)',
     );
   }
-  running = await startGateway(config, { clock: systemClock, logger });
+  // The production seam: a PDS-and-record-locator source would be built here. Until one exists the index
+  // serves the synthetic population, in every mode, and says so.
+  const population = generatePopulation({
+    ...config.population,
+    referenceDate: DEFAULT_POPULATION.referenceDate,
+  });
+  logger.info(
+    { patients: population.patients.length, sample: maskNhsNumber(population.fixtures.sample) },
+    'patient index: synthetic population (development data; production needs a PDS-and-locator PatientSource)',
+  );
+  running = await startGateway(config, {
+    clock: systemClock,
+    logger,
+    patients: populationSource(population),
+  });
   announceListening({ service: 'gateway', url: running.url, urls: { ops: running.ops.url } });
 }
 

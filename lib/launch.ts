@@ -27,7 +27,7 @@ export interface Launched {
 }
 
 export interface LaunchOptions {
-  /** Project-relative path of the entry file, e.g. `subgraphs/gp/main.ts`. */
+  /** Project-relative path of the entry file, e.g. `subgraphs/main.ts`. */
   readonly entry: string;
   readonly env?: Record<string, string | undefined>;
   /** Where the child's stdout/stderr go: inherited (default), ignored, or piped for the caller. */

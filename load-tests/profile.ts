@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launch } from '../lib/launch.js';
+import { marketFile, TEST_ASSERTION_KEY } from '../lib/testbed/index.js';
 import { startEnvironment } from './lib/environment.js';
 import { BENCH_AUTH_ENV } from './lib/auth.js';
 import { summariseProfile } from './lib/cpu-profile.js';
@@ -28,10 +29,10 @@ try {
       GATEWAY_PORT: '0',
       OPS_PORT: '0',
       OPS_TOKEN: 'profile-ops-token-0123456789',
-      GP_URL: env.gp.url,
-      HOSPITAL_URL: env.hospital.url,
+      SUPPLIERS_FILE: marketFile([env.gp, env.hospital]),
       REDIS_URL: env.redis.url,
       CACHE_ENCRYPTION_KEY: 'c3'.repeat(32),
+      ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
       AUDIT_LOG: join(out, 'audit.log'),
       ...BENCH_AUTH_ENV,
     },

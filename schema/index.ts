@@ -12,7 +12,7 @@ export { fieldMarkings, LOCATION_DIRECTIVE, type FieldMarkings } from './marking
 export {
   PATIENT_INDEX,
   SUBGRAPHS,
-  SUPPLIER_NAMES,
+  DOMAIN_NAMES,
   CONTRACT_SDL,
   subgraphSdl,
   SUPERGRAPH_FILE,

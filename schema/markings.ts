@@ -32,21 +32,26 @@ export const isMarked = (field: FieldDefinitionNode): boolean =>
 export const namedTypeOf = (field: FieldDefinitionNode): string => print(field.type).replace(/[[\]!]/g, '');
 
 /**
- * What a subgraph's SDL says about its fields, as the gateway needs it to withhold marked ones: each
- * `Type.field` the SDL marks, and the named type every field returns (to follow a selection down).
+ * What a subgraph's SDL says about its fields, as the gateway needs it: each `Type.field` the SDL marks
+ * (withheld for restricted patients), the named type every field returns (to follow a selection down),
+ * and which fields are lists (merged across suppliers; empty where nobody holds records).
  */
 export interface FieldMarkings {
   readonly marked: ReadonlySet<string>;
   readonly returns: ReadonlyMap<string, string>;
+  /** Each `Type.field` that returns a list. */
+  readonly lists: ReadonlySet<string>;
 }
 
 export function fieldMarkings(sdl: string): FieldMarkings {
   const marked = new Set<string>();
   const returns = new Map<string, string>();
+  const lists = new Set<string>();
   for (const { type, field } of fieldsOf(parse(sdl))) {
     const key = `${type}.${field.name.value}`;
     returns.set(key, namedTypeOf(field));
     if (isMarked(field)) marked.add(key);
+    if (print(field.type).startsWith('[')) lists.add(key);
   }
-  return { marked, returns };
+  return { marked, returns, lists };
 }

@@ -3,12 +3,13 @@ import { projectFile } from '../lib/paths.js';
 
 /**
  * The subgraphs the supergraph is composed from. `patient-index` is served by the gateway itself; the
- * others are supplier processes. `defaultUrl` is what composition writes into the supergraph; at run time
- * the gateway takes each supplier's URL from its environment instead (see gateway/config).
+ * others are record domains, each served by many supplier processes (the supplier market). `defaultUrl`
+ * is what composition writes into the supergraph; at run time the gateway routes each patient to their
+ * own suppliers instead (see gateway/routing).
  */
 export interface SubgraphDefinition {
   readonly name: string;
-  readonly role: 'index' | 'supplier';
+  readonly role: 'index' | 'domain';
   readonly description: string;
   readonly defaultUrl: string;
   /** Path of the subgraph's own SDL, relative to the project root. */
@@ -27,21 +28,22 @@ export const SUBGRAPHS: readonly SubgraphDefinition[] = [
   },
   {
     name: 'gp',
-    role: 'supplier',
-    description: 'GP record supplier',
+    role: 'domain',
+    description: 'The GP record domain, served by every GP clinical system',
     defaultUrl: 'http://127.0.0.1:4001/graphql',
-    sdlFile: 'subgraphs/gp/schema.graphql',
+    sdlFile: 'schema/domains/gp.graphql',
   },
   {
     name: 'hospital',
-    role: 'supplier',
-    description: 'Hospital record supplier',
-    defaultUrl: 'http://127.0.0.1:4002/graphql',
-    sdlFile: 'subgraphs/hospital/schema.graphql',
+    role: 'domain',
+    description: "The hospital record domain, served by every trust's electronic patient record",
+    defaultUrl: 'http://127.0.0.1:4011/graphql',
+    sdlFile: 'schema/domains/hospital.graphql',
   },
 ];
 
-export const SUPPLIER_NAMES: readonly string[] = SUBGRAPHS.filter((s) => s.role === 'supplier').map(
+/** The record domains: subgraphs of the supergraph, each served by many suppliers. */
+export const DOMAIN_NAMES: readonly string[] = SUBGRAPHS.filter((s) => s.role === 'domain').map(
   (s) => s.name,
 );
 

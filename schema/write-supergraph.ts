@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { checkSupplierContract, compose, SUBGRAPHS, subgraphSdl, SUPERGRAPH_FILE } from './index.js';
 
 let failed = false;
-for (const s of SUBGRAPHS.filter((d) => d.role === 'supplier')) {
+for (const s of SUBGRAPHS.filter((d) => d.role === 'domain')) {
   for (const v of checkSupplierContract(subgraphSdl(s.name))) {
     failed = true;
     console.error(`${s.name}: ${v.rule}: ${v.message}`);

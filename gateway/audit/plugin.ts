@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Clock } from '../../lib/clock.js';
 import type { GatewayContext } from '../context.js';
 import { requestedPatientFields } from './fields.js';
-import { suppliersFor, userOf, type RecordAccess } from './record.js';
+import { userOf, type RecordAccess } from './record.js';
 import type { AuditSink } from './sink.js';
 
 /**
@@ -19,10 +19,8 @@ export function auditPlugin(sink: AuditSink, clock: Clock): ApolloServerPlugin<G
           const at = new Date(clock.now()).toISOString();
           const user = userOf(contextValue.identity);
           const requested = requestedPatientFields(document);
-          // Per request, not per patient: which suppliers were reached, and who was not served live.
-          const suppliers = contextValue.availability.reached();
-          const provenance = contextValue.availability.provenance();
           // One record per patient looked up: aliases asking for the same patient twice are one access.
+          // Each names every supplier that served the patient, unmasked (restricted patients included).
           const seen = new Set<string>();
           for (const lookup of contextValue.lookups) {
             const key = `${lookup.outcome}:${lookup.nhsNumber}`;
@@ -38,7 +36,7 @@ export function auditPlugin(sink: AuditSink, clock: Clock): ApolloServerPlugin<G
               operation: operationName ?? null,
               requested,
               suppliers:
-                lookup.outcome === 'found' ? suppliersFor(suppliers, provenance, lookup.nhsNumber) : {},
+                lookup.outcome === 'found' ? contextValue.availability.forPatient(lookup.nhsNumber) : {},
             };
             sink.write(record);
           }

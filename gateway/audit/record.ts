@@ -1,4 +1,3 @@
-import type { ProvenanceEntry } from '../availability/index.js';
 import type { ClinicianIdentity } from '../auth/index.js';
 
 /** What the patient index found for one number asked about in a request. */
@@ -25,8 +24,10 @@ export interface RecordAccess {
   readonly operation: string | null;
   /** The patient fields the query asked for (sections and demographics). */
   readonly requested: readonly string[];
-  /** Per supplier the query reached: how this patient's sections were served. */
-  readonly suppliers: Readonly<Record<string, { readonly status: string; readonly asOf?: string }>>;
+  /** Per supplier that served this patient: LIVE, STALE or FALLBACK (with age and source), or UNAVAILABLE. */
+  readonly suppliers: Readonly<
+    Record<string, { readonly status: string; readonly asOf?: string; readonly source?: string }>
+  >;
 }
 
 /** A request refused before any record was looked at. */
@@ -46,22 +47,4 @@ export function userOf(identity: ClinicianIdentity): RecordAccess['user'] {
     org: identity.org,
     source: identity.source,
   };
-}
-
-/**
- * How each supplier the request reached served one patient: LIVE unless the request's provenance (the
- * patients that were not live) says otherwise.
- */
-export function suppliersFor(
-  suppliers: readonly string[],
-  provenance: readonly ProvenanceEntry[],
-  nhsNumber: string,
-): RecordAccess['suppliers'] {
-  const out: Record<string, { status: string; asOf?: string }> = {};
-  for (const supplier of suppliers) out[supplier] = { status: 'LIVE' };
-  for (const p of provenance) {
-    if (p.nhsNumber === nhsNumber)
-      out[p.supplier] = { status: p.status, ...(p.asOf ? { asOf: p.asOf } : {}) };
-  }
-  return out;
 }

@@ -1,8 +1,9 @@
-/** Per-request availability reporting: which supplier's sections were live, stale (and how old) or missing. */
+/** Per-request availability reporting: which supplier's sections were live, stale (and how old), fallback or missing. */
 export { availabilityPlugin } from './plugin.js';
 export {
   AvailabilityRecorder,
-  type EntityOutcome,
+  shownSupplier,
+  type PatientOutcome,
   type ProvenanceEntry,
   type SectionStatus,
   type SupplierAvailability,

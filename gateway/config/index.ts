@@ -4,13 +4,14 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { ConfigError, host, httpUrl, integer, parseSettings, port } from '../../lib/env.js';
+import { ConfigError, host, integer, parseSettings, port } from '../../lib/env.js';
 import { registerSecret } from '../../lib/redact.js';
-import { SUPPLIER_NAMES, subgraphSdl } from '../../schema/index.js';
+import { DOMAIN_NAMES } from '../../schema/index.js';
 import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
-import { breakerOptions, type BreakerOptionsInput } from '../breakers/index.js';
 import { pemBlocks, type AssertionSettings, type AuthSettings } from '../auth/index.js';
 import type { CacheSettings } from '../cache/index.js';
+import { loadMarket, type Market } from '../directory/index.js';
+import { BREAKER_VARIABLES, supplierBreaker } from './breakers.js';
 import { generateOpsToken, opsCredentials, type OpsSettings } from '../ops/index.js';
 import type { SupplierSettings } from '../suppliers/index.js';
 
@@ -26,6 +27,9 @@ export interface GatewayConfig {
     readonly maxTokens: number;
     readonly maxCost: number;
   };
+  /** The supplier market: domains, organisations, suppliers (SUPPLIERS_FILE, or the reference market). */
+  readonly market: Market;
+  /** Each supplier of the market, with its connection and breaker settings. */
   readonly suppliers: readonly SupplierSettings[];
   readonly cache: CacheSettings;
   readonly population: { readonly seed: number; readonly size: number };
@@ -44,47 +48,6 @@ export interface GatewayConfig {
 
 type Env = Record<string, string | undefined>;
 
-const BREAKER_VARIABLES = {
-  TIMEOUT_MS: 'timeoutMs',
-  ROLLING_WINDOW_MS: 'rollingWindowMs',
-  ROLLING_BUCKETS: 'rollingBuckets',
-  VOLUME_THRESHOLD: 'volumeThreshold',
-  ERROR_PERCENTAGE: 'errorThresholdPercentage',
-  CONSECUTIVE_FAILURES: 'consecutiveFailures',
-  RESET_TIMEOUT_MS: 'resetTimeoutMs',
-  HALF_OPEN_PROBE: 'halfOpenProbe',
-  IDLE_PROBE_MS: 'idleProbeIntervalMs',
-  PROBE_NHS_NUMBER: 'probeNhsNumber',
-} as const satisfies Record<string, keyof BreakerOptionsInput>;
-
-/**
- * A supplier's breaker options: `GP_BREAKER_TIMEOUT_MS` for one supplier, else `BREAKER_TIMEOUT_MS` for all,
- * else the default. Range checks are the breaker's own (breakers/options.ts), run here once at start-up.
- */
-function supplierBreaker(supplier: string, env: Env): BreakerOptionsInput {
-  const input: Record<string, unknown> = {};
-  const names: Record<string, string> = {};
-  for (const [suffix, option] of Object.entries(BREAKER_VARIABLES)) {
-    const own = `${supplier.toUpperCase()}_BREAKER_${suffix}`;
-    const name = env[own] !== undefined ? own : `BREAKER_${suffix}`;
-    const raw = env[name];
-    if (raw === undefined || raw === '') continue;
-    names[option] = name;
-    input[option] =
-      /^-?\d+(\.\d+)?$/.test(raw) && !option.startsWith('probe') && option !== 'halfOpenProbe'
-        ? Number(raw)
-        : raw;
-  }
-  try {
-    breakerOptions(supplier, input);
-  } catch (error) {
-    throw new ConfigError([
-      `${Object.values(names).join(', ') || 'breaker settings'}: ${(error as Error).message}`,
-    ]);
-  }
-  return input;
-}
-
 const schema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
@@ -97,6 +60,8 @@ const schema = z.object({
   QUERY_MAX_ALIASES: integer(30, 0, 1_000),
   QUERY_MAX_TOKENS: integer(2_000, 100, 100_000),
   QUERY_MAX_COST: integer(10_000, 100, 10_000_000),
+  SUPPLIERS_FILE: z.string().min(1).optional(),
+  SUPPLIER_URLS: z.string().optional(),
   SUPPLIER_CONNECTIONS: integer(64, 1, 4_096),
   SUPPLIER_MAX_RESPONSE_BYTES: integer(10_485_760, 1_024, 268_435_456),
   REDIS_URL: z
@@ -176,14 +141,8 @@ function opsSettings(parsed: z.output<typeof schema>): GatewayConfig['ops'] {
 }
 
 export function loadConfig(env: Env = process.env): GatewayConfig {
-  const urls = Object.fromEntries(
-    SUPPLIER_NAMES.map((name, i) => [
-      `${name.toUpperCase()}_URL`,
-      httpUrl(`http://127.0.0.1:${4001 + i}/graphql`),
-    ]),
-  );
-  // One parse, so every bad variable is reported at once; the supplier URLs are keyed by supplier name.
-  const parsed = parseSettings(schema.extend(urls), env) as z.output<typeof schema> & Record<string, unknown>;
+  // One parse, so every bad variable is reported at once.
+  const parsed = parseSettings(schema, env);
   if (parsed.NODE_ENV === 'production' && !parsed.CACHE_ENCRYPTION_KEY) {
     throw new ConfigError(['CACHE_ENCRYPTION_KEY: required when NODE_ENV=production, got nothing']);
   }
@@ -191,6 +150,23 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     throw new ConfigError(['ASSERTION_SIGNING_KEY: required when NODE_ENV=production, got nothing']);
   }
   registerSecrets(parsed);
+  const market = loadMarket({
+    file: parsed.SUPPLIERS_FILE,
+    urls: parsed.SUPPLIER_URLS,
+    production: parsed.NODE_ENV === 'production',
+  });
+  // Every record domain of the supergraph needs suppliers, and the market may name no other.
+  const declared = market.domains.map((d) => d.name);
+  const domainProblems = [
+    ...DOMAIN_NAMES.filter((d) => !declared.includes(d)).map(
+      (d) => `domain "${d}" of the supergraph is not in the market`,
+    ),
+    ...declared
+      .filter((d) => !DOMAIN_NAMES.includes(d))
+      .map((d) => `domain "${d}" is not a subgraph of the supergraph (${DOMAIN_NAMES.join(', ')})`),
+  ];
+  if (domainProblems.length > 0)
+    throw new ConfigError(domainProblems.map((p) => `SUPPLIERS_FILE: UNKNOWN_DOMAIN: ${p}`));
   return {
     mode: parsed.NODE_ENV,
     host: parsed.GATEWAY_HOST,
@@ -203,11 +179,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxTokens: parsed.QUERY_MAX_TOKENS,
       maxCost: parsed.QUERY_MAX_COST,
     },
-    suppliers: SUPPLIER_NAMES.map((name) => ({
-      name,
-      url: parsed[`${name.toUpperCase()}_URL`] as string,
-      sdl: subgraphSdl(name),
-      breaker: supplierBreaker(name, env),
+    market,
+    suppliers: market.suppliers.map((supplier) => ({
+      name: supplier.name,
+      domain: supplier.domain,
+      url: supplier.url,
+      breaker: supplierBreaker(supplier, env),
       connections: parsed.SUPPLIER_CONNECTIONS,
       maxResponseBytes: parsed.SUPPLIER_MAX_RESPONSE_BYTES,
       freshForMs: parsed.CACHE_FRESH_FOR_MS,
@@ -250,7 +227,6 @@ function registerSecrets(parsed: z.output<typeof schema>): void {
 export function configVariables(): string[] {
   return [
     ...Object.keys(schema.shape),
-    ...SUPPLIER_NAMES.map((name) => `${name.toUpperCase()}_URL`),
     ...Object.keys(BREAKER_VARIABLES).map((suffix) => `BREAKER_${suffix}`),
     'LOG_LEVEL',
   ];

@@ -11,7 +11,16 @@ const LIMIT_REJECTION = /^Syntax Error: (.* limit of \d+ exceeded|Document conta
 const LIMITED_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 /** The only extension keys a client sees: each is documented in docs/errors.md. */
-const EXTENSION_KEYS = ['problem', 'reason', 'serviceName', 'supplier', 'domain', 'organisations', 'fields'];
+const EXTENSION_KEYS = [
+  'problem',
+  'reason',
+  'serviceName',
+  'supplier',
+  'domain',
+  'organisations',
+  'fields',
+  'fallback',
+];
 
 /**
  * What clients may see of an error: a closed contract. Only the codes of gateway/errors/codes.ts pass,

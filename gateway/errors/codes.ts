@@ -18,6 +18,8 @@ export const ErrorCode = {
   INVALID_PARAMETER: { status: 200, scope: 'field' },
   /** A supplier could not answer and no usable last-known-good copy exists; its sections are null. */
   SUPPLIER_UNAVAILABLE: { status: 200, scope: 'field' },
+  /** No supplier connected to the gateway serves the patient's organisation (e.g. a practice outside the region). */
+  ORGANISATION_NOT_SERVED: { status: 200, scope: 'field' },
   /** The supplier refused the request for this user or patient (access rules). */
   ACCESS_DENIED: { status: 200, scope: 'field' },
   /** GP Connect: the patient has not consented to sharing this record (passed through from the supplier). */

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EntityOutcome } from '../availability/index.js';
+import type { PatientOutcome } from '../availability/index.js';
 import type { BreakerState, FailureReason, SupplierBreaker } from '../breakers/index.js';
 import type { CacheObserver, RecallOutcome, TierHealth } from '../cache/index.js';
 import type { CallOutcome, SupplierObserver } from '../suppliers/observer.js';
@@ -55,7 +55,7 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
     });
     this.sections = new Counter({
       name: 'patient_gateway_sections_served_total',
-      help: "Patients' supplier sections served, by status: live, stale (from cache) or unavailable",
+      help: "Patients' supplier sections served, by status: live, stale (from cache), fallback (from the domain's national fallback) or unavailable",
       labelNames: ['supplier', 'status'],
       registers,
     });
@@ -118,14 +118,12 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
     this.requests.inc({ supplier, outcome, reason: reason?.toLowerCase() ?? '' });
   }
 
-  served(supplier: string, outcomes: readonly EntityOutcome[]): void {
-    let live = false;
-    for (const o of outcomes) {
-      this.sections.inc({ supplier, status: o.status.toLowerCase() });
-      // Copies from the optional freshness window carry receivedAt: only answers from the supplier count.
-      live ||= o.status === 'LIVE' && o.receivedAt === undefined;
+  served(outcome: PatientOutcome): void {
+    this.sections.inc({ supplier: outcome.supplier, status: outcome.status.toLowerCase() });
+    // Copies from the optional freshness window carry receivedAt: only answers from the supplier count.
+    if (outcome.status === 'LIVE' && outcome.receivedAt === undefined) {
+      this.lastLive.set({ supplier: outcome.supplier }, this.now() / 1000);
     }
-    if (live) this.lastLive.set({ supplier }, this.now() / 1000);
   }
 
   recalled(supplier: string, outcome: RecallOutcome): void {

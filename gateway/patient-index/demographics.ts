@@ -2,21 +2,44 @@ import type { Demographics, Population } from '../../subgraphs/synthetic/index.j
 
 export type { Demographics };
 
-/**
- * Where the patient index finds people: the national demographics service (PDS) in production, the
- * synthetic population in development and tests. One call answers a whole batch.
- */
-export interface DemographicsSource {
-  lookup(nhsNumbers: readonly string[]): Promise<ReadonlyMap<string, Demographics>>;
+/** What the index knows of one patient: who they are (PDS), and where their records are held. */
+export interface IndexedPatient {
+  readonly demographics: Demographics;
+  /**
+   * ODS codes of the organisations holding the patient's records, by organisation type: `practice` (the
+   * registered practice, from PDS) and `trust` (every trust the record locator lists, in its order).
+   * Routing asks each record domain's suppliers for the organisations of the type that domain serves.
+   */
+  readonly locations: Readonly<Record<string, readonly string[]>>;
 }
 
-export function populationDemographics(population: Population): DemographicsSource {
+/**
+ * Where the patient index finds people and their records: the national demographics service (PDS) and
+ * the National Record Locator in production, the synthetic population in development and tests. One call
+ * answers a whole batch. It is injected from outside the gateway (gateway/main.ts), never built inside it.
+ */
+export interface PatientSource {
+  lookup(nhsNumbers: readonly string[]): Promise<ReadonlyMap<string, IndexedPatient>>;
+}
+
+/** The synthetic population as a PDS-and-locator source. */
+export function populationSource(population: Population): PatientSource {
+  const indexed = new Map<string, IndexedPatient>();
+  for (const p of population.patients) {
+    indexed.set(p.demographics.nhsNumber, {
+      demographics: p.demographics,
+      locations: {
+        practice: [p.demographics.registeredPracticeOds],
+        trust: p.hospital.map((r) => r.trust.odsCode),
+      },
+    });
+  }
   return {
     lookup(nhsNumbers) {
-      const found = new Map<string, Demographics>();
+      const found = new Map<string, IndexedPatient>();
       for (const n of nhsNumbers) {
-        const patient = population.byNhsNumber.get(n);
-        if (patient) found.set(n, patient.demographics);
+        const patient = indexed.get(n);
+        if (patient) found.set(n, patient);
       }
       return Promise.resolve(found);
     },

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { parseNhsNumber } from '../../schema/nhs-number.js';
 import type { Confidentiality, GatewayContext } from '../context.js';
 import { gatewayError } from '../errors/index.js';
-import type { Demographics, DemographicsSource } from './demographics.js';
+import type { Demographics, IndexedPatient as Indexed, PatientSource } from './demographics.js';
 
 const CONFIDENTIALITY: Record<Demographics['securityLabel'], Confidentiality> = {
   U: 'UNRESTRICTED',
@@ -10,9 +10,8 @@ const CONFIDENTIALITY: Record<Demographics['securityLabel'], Confidentiality> = 
   V: 'VERY_RESTRICTED',
 };
 
-interface IndexedPatient {
+interface IndexedPatient extends Indexed {
   readonly nhsNumber: string;
-  readonly demographics: Demographics;
 }
 
 /** A field PDS withholds: null in the answer, with an error at its own path saying why. */
@@ -44,7 +43,7 @@ function shownDemographics(d: Demographics) {
 }
 
 export interface IndexResolverOptions {
-  readonly source: DemographicsSource;
+  readonly source: PatientSource;
 }
 
 /**
@@ -54,8 +53,8 @@ export interface IndexResolverOptions {
 export function indexResolvers({ source }: IndexResolverOptions) {
   /**
    * Resolves each input to a patient or to the error that explains why not (invalid number, not found),
-   * with one batched demographics lookup. Every lookup is recorded in the request context for the audit
-   * trail, and each found patient's confidentiality for the cache policy.
+   * with one batched lookup. Every lookup is recorded in the request context for the audit trail, and each
+   * found patient's route (confidentiality, where their records are held) for the record domains.
    */
   const lookUp = async (
     inputs: readonly string[],
@@ -63,7 +62,7 @@ export function indexResolvers({ source }: IndexResolverOptions) {
   ): Promise<(IndexedPatient | GraphQLError)[]> => {
     const parsed = inputs.map((input) => parseNhsNumber(input));
     const valid = parsed.flatMap((p) => (p.ok ? [p.nhsNumber] : []));
-    const found = valid.length > 0 ? await source.lookup(valid) : new Map<string, Demographics>();
+    const found = valid.length > 0 ? await source.lookup(valid) : new Map<string, Indexed>();
     return inputs.map((input, i) => {
       const p = parsed[i]!;
       if (!p.ok) {
@@ -72,14 +71,17 @@ export function indexResolvers({ source }: IndexResolverOptions) {
           problem: p.problem,
         });
       }
-      const demographics = found.get(p.nhsNumber);
-      if (!demographics) {
+      const patient = found.get(p.nhsNumber);
+      if (!patient) {
         context.lookups.push({ nhsNumber: p.nhsNumber, outcome: 'not_found' });
         return gatewayError('PATIENT_NOT_FOUND', 'no patient has this NHS number');
       }
-      context.patients.set(p.nhsNumber, CONFIDENTIALITY[demographics.securityLabel]);
+      context.patients.set(p.nhsNumber, {
+        confidentiality: CONFIDENTIALITY[patient.demographics.securityLabel],
+        locations: patient.locations,
+      });
       context.lookups.push({ nhsNumber: p.nhsNumber, outcome: 'found' });
-      return { nhsNumber: p.nhsNumber, demographics };
+      return { nhsNumber: p.nhsNumber, ...patient };
     });
   };
   const one = async (input: string, context: GatewayContext): Promise<IndexedPatient> => {

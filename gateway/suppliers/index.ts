@@ -1,41 +1,41 @@
 /**
- * Supplier subgraphs as the gateway sees them: an HTTP transport, a circuit breaker with its probe, and the
- * data source that serves live, stale or unavailable sections.
+ * Suppliers as the gateway sees them: one per supplier of the market, each with its HTTP transport, its
+ * circuit breaker and probe, and the client that asks it for patients and falls back to its own copies.
  */
 import type { Clock } from '../../lib/clock.js';
-import { breakerOptions, SupplierBreaker, type BreakerOptionsInput } from '../breakers/index.js';
 import type { AssertionSigner, ClinicianIdentity } from '../auth/index.js';
+import { breakerOptions, SupplierBreaker, type BreakerOptionsInput } from '../breakers/index.js';
 import type { EntityCache } from '../cache/index.js';
-import { LocationPolicy } from '../confidentiality/index.js';
-import { fieldMarkings } from '../../schema/index.js';
 import { readEntities, requireAnswered } from './classify.js';
-import { SupplierDataSource } from './data-source.js';
-import { IDENTITY_KEY, IdentitySelection } from './identity.js';
+import { SupplierClient } from './client.js';
+import { IDENTITY_KEY } from './identity.js';
 import { NO_SUPPLIER_OBSERVER, type SupplierObserver } from './observer.js';
 import { HttpTransport } from './transport.js';
 
-export { SupplierDataSource } from './data-source.js';
+export { SupplierClient, type SupplierAnswer, type SupplierFetch } from './client.js';
 export { readEntities, requireAnswered, type EntityAnswer } from './classify.js';
+export { IDENTITY_KEY, IdentitySelection, type PreparedOperation } from './identity.js';
 export { HttpTransport } from './transport.js';
 export { NO_SUPPLIER_OBSERVER, type CallOutcome, type SupplierObserver } from './observer.js';
 
 export interface SupplierSettings {
   readonly name: string;
+  /** The record domain whose contract it serves. */
+  readonly domain: string;
   readonly url: string;
-  /** The subgraph SDL the supplier serves (its domain's contract): which of its fields are marked. */
-  readonly sdl: string;
   readonly breaker: BreakerOptionsInput;
   readonly connections: number;
   readonly maxResponseBytes: number;
-  /** See SupplierParts.freshForMs; 0 (the default) keeps every answer live. */
+  /** See SupplierClientParts.freshForMs; 0 (the default) keeps every answer live. */
   readonly freshForMs?: number;
 }
 
 export interface Supplier {
   readonly name: string;
+  readonly domain: string;
   readonly url: string;
   readonly breaker: SupplierBreaker;
-  readonly dataSource: SupplierDataSource;
+  readonly client: SupplierClient;
   close(): Promise<void>;
 }
 
@@ -80,23 +80,22 @@ export function createSupplier(settings: SupplierSettings, deps: SupplierDepende
         readEntities(await transport.post(probeBody, probeHeaders(), signal), [options.probeNhsNumber]),
       ),
   });
-  const dataSource = new SupplierDataSource({
+  const client = new SupplierClient({
     name: settings.name,
     breaker,
     transport,
     cache: deps.cache,
-    identity: new IdentitySelection(),
     assertions: deps.assertions,
-    location: new LocationPolicy(fieldMarkings(settings.sdl)),
     observer: deps.observer ?? NO_SUPPLIER_OBSERVER,
     freshForMs: settings.freshForMs ?? 0,
     now: () => deps.clock.now(),
   });
   return {
     name: settings.name,
+    domain: settings.domain,
     url: settings.url,
     breaker,
-    dataSource,
+    client,
     close: async () => {
       breaker.shutdown();
       await transport.close();

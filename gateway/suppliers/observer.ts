@@ -1,4 +1,4 @@
-import type { EntityOutcome } from '../availability/index.js';
+import type { PatientOutcome } from '../availability/index.js';
 import type { FailureReason } from '../breakers/index.js';
 
 export type CallOutcome = 'success' | 'failure' | 'rejected';
@@ -7,8 +7,8 @@ export type CallOutcome = 'success' | 'failure' | 'rejected';
 export interface SupplierObserver {
   /** One call to the supplier, or its refusal by the breaker (`rejected`: nothing was sent). */
   called(supplier: string, outcome: CallOutcome, reason: FailureReason | undefined, durationMs: number): void;
-  /** What one fetch served, patient by patient. */
-  served(supplier: string, outcomes: readonly EntityOutcome[]): void;
+  /** How one patient's sections from one supplier were served (live, stale, fallback or not at all). */
+  served(outcome: PatientOutcome): void;
 }
 
 export const NO_SUPPLIER_OBSERVER: SupplierObserver = { called: () => undefined, served: () => undefined };

@@ -1,18 +1,23 @@
 import { launch, type Launched } from '../launch.js';
-import { testJwks } from './assertion-keys.js';
 import type { FaultSettings } from '../../subgraphs/server/faults.js';
 import type { SubgraphStats } from '../../subgraphs/server/http.js';
+import { PRACTICES, REFERENCE_MARKET, TRUSTS, type SupplierKind } from '../../subgraphs/synthetic/index.js';
+import { testJwks } from './assertion-keys.js';
 
-/** A real supplier subgraph process with fault injection on, started for a test. */
+/** A real supplier subgraph process with fault injection on, started for a test or a benchmark. */
 export interface TestSupplier {
-  readonly name: 'gp' | 'hospital';
+  readonly name: string;
+  readonly kind: SupplierKind;
+  readonly domain: 'gp' | 'hospital';
+  /** ODS codes of the organisations whose records it holds. */
+  readonly organisations: readonly string[];
   readonly url: string;
   readonly port: number;
   readonly pid: number;
   faults(settings: Partial<FaultSettings>): Promise<void>;
+  stats(): Promise<SubgraphStats>;
   /** Everything the process wrote to stdout and stderr, when started with `captureOutput`. */
   output(): string;
-  stats(): Promise<SubgraphStats>;
   /** Stops the process abruptly (SIGKILL), as a crashed or unplugged supplier. */
   kill(): Promise<void>;
   /** Starts the supplier again on the same port. */
@@ -20,27 +25,48 @@ export interface TestSupplier {
   stop(): Promise<void>;
 }
 
-const ENTRY = { gp: 'subgraphs/gp/main.ts', hospital: 'subgraphs/hospital/main.ts' } as const;
+/**
+ * What a name starts: a supplier of the reference market (`gp-aurora`, `hospital-leeds`,
+ * `summary-record`, ...), or one of two all-in-one suppliers that hold a whole domain for tests that are
+ * not about the market: `gp` (every practice) and `hospital` (every trust).
+ */
+function preset(name: string): {
+  kind: SupplierKind;
+  domain: 'gp' | 'hospital';
+  organisations: readonly string[];
+} {
+  if (name === 'gp')
+    return { kind: 'gp-system', domain: 'gp', organisations: PRACTICES.map((p) => p.odsCode) };
+  if (name === 'hospital')
+    return { kind: 'trust-epr', domain: 'hospital', organisations: TRUSTS.map((t) => t.odsCode) };
+  const known = REFERENCE_MARKET.find((s) => s.name === name);
+  if (!known) throw new RangeError(`no reference supplier named "${name}"`);
+  return known;
+}
 
 export async function startSupplier(
-  name: 'gp' | 'hospital',
+  name: string,
   env: Record<string, string> = {},
   options: { captureOutput?: boolean } = {},
 ): Promise<TestSupplier> {
   const captured: string[] = [];
-  const prefix = name.toUpperCase();
+  const { kind, domain, organisations } = preset(name);
+  const held = env.SUPPLIER_ORGANISATIONS?.split(',') ?? organisations;
   // Suppliers verify the gateway's assertions with the test key set unless told otherwise.
   const jwks = await testJwks();
   const start = async (port: number) => {
     const launched = await launch({
-      entry: ENTRY[name],
+      entry: 'subgraphs/main.ts',
       output: options.captureOutput ? 'pipe' : 'ignore',
       env: {
         LOG_LEVEL: 'silent',
         NODE_ENV: 'test',
         SUPPLIER_FAULTS: 'on',
         GATEWAY_JWKS: jwks,
-        [`${prefix}_PORT`]: String(port),
+        SUPPLIER_NAME: name,
+        SUPPLIER_KIND: kind,
+        SUPPLIER_ORGANISATIONS: organisations.join(','),
+        SUPPLIER_PORT: String(port),
         ...env,
       },
     });
@@ -55,6 +81,9 @@ export async function startSupplier(
   const admin = (path: string) => url.replace('/graphql', path);
   const supplier: TestSupplier = {
     name,
+    kind,
+    domain,
+    organisations: held,
     url,
     port,
     get pid() {

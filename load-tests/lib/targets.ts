@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import { launch, type Launched } from '../../lib/launch.js';
-import { TEST_ASSERTION_KEY } from '../../lib/testbed/index.js';
+import { marketFile, TEST_ASSERTION_KEY } from '../../lib/testbed/index.js';
 import { BENCH_AUTH_ENV } from './auth.js';
 import { population } from './patients.js';
 import type { BenchEnvironment } from './environment.js';
@@ -79,7 +79,10 @@ function verifyRecord(raw: string, n: string): Verdict {
       detail: `medications for ${n}: ${patient.medications.length}, expected ${truth.gp!.medications.length}`,
     };
   }
-  if (patient.encounters && patient.encounters.length !== truth.hospital.encounters.length) {
+  if (
+    patient.encounters &&
+    patient.encounters.length !== truth.hospital.flatMap((r) => r.encounters).length
+  ) {
     return { kind: 'wrong', detail: `encounters for ${n}: ${patient.encounters.length}` };
   }
   const complete = Array.isArray(patient.medications) && Array.isArray(patient.encounters);
@@ -118,8 +121,7 @@ export const TARGETS: Readonly<Record<string, Target>> = {
             ...BENCH_ENV,
             GATEWAY_PORT: '0',
             OPS_PORT: '0',
-            GP_URL: env.gp.url,
-            HOSPITAL_URL: env.hospital.url,
+            SUPPLIERS_FILE: marketFile([env.gp, env.hospital]),
             REDIS_URL: env.redis.url,
             CACHE_ENCRYPTION_KEY: CACHE_KEY,
             OPS_TOKEN: 'benchmark-ops-token-0123456789',

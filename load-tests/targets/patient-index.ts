@@ -4,14 +4,14 @@
  */
 import { AvailabilityRecorder } from '../../gateway/availability/index.js';
 import type { GatewayContext } from '../../gateway/context.js';
-import { buildPatientIndexSchema, populationDemographics } from '../../gateway/patient-index/index.js';
+import { buildPatientIndexSchema, populationSource } from '../../gateway/patient-index/index.js';
 import { announceListening } from '../../lib/launch.js';
 import { createLogger } from '../../lib/logger.js';
 import { startSubgraphServer } from '../../subgraphs/server/http.js';
 import { generatePopulation } from '../../subgraphs/synthetic/index.js';
 
 const port = Number(process.env.INDEX_PORT ?? 0);
-const schema = buildPatientIndexSchema({ source: populationDemographics(generatePopulation()) });
+const schema = buildPatientIndexSchema({ source: populationSource(generatePopulation()) });
 const running = await startSubgraphServer<GatewayContext>({
   name: 'patient-index',
   schema,
@@ -19,7 +19,7 @@ const running = await startSubgraphServer<GatewayContext>({
   port,
   faultsEnabled: false,
   logger: createLogger('patient-index'),
-  stats: { requests: 0, refused: 0, hanging: 0, backendLookups: 0, recordsLooked: 0 },
+  stats: { requests: 0, refused: 0, hanging: 0, backendLookups: 0, recordsLooked: 0, byOrganisation: {} },
   verify: undefined,
   createContext: () => ({
     requestId: 'bench',

@@ -1,10 +1,16 @@
 import type { SupplierDefinition } from '../server/index.js';
 import type { GpRecord } from '../synthetic/index.js';
 
-/** The reference GP supplier: GP Connect structured-record sections for registered patients. */
-export const gpSupplier: SupplierDefinition<GpRecord> = {
-  name: 'gp',
-  recordOf: (patient) => patient.gp,
+/**
+ * A GP clinical system: the GP Connect structured record of every patient registered at a practice it
+ * serves. A patient newly registered there, whose record has not arrived yet, has none (NO_RECORD_FOUND).
+ */
+export const gpSystem: SupplierDefinition<GpRecord> = {
+  kind: 'gp-system',
+  domain: 'gp',
+  recordOf: (patient, serves) =>
+    patient.gp && serves(patient.demographics.registeredPracticeOds) ? patient.gp : null,
+  organisationsOf: (record) => [record.registeredPractice.odsCode],
   resolvers: (lookup) => ({
     Patient: {
       __resolveReference: lookup,

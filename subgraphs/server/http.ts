@@ -16,6 +16,8 @@ export interface SubgraphStats {
   hanging: number;
   backendLookups: number;
   recordsLooked: number;
+  /** Records looked up per organisation (practice or trust), and when last: a migration test counts these. */
+  byOrganisation: Record<string, { lookups: number; lastAt: string }>;
   /** Requests refused for a missing or invalid gateway assertion. */
   refused: number;
   /** The clinician on the last verified request (from the gateway's assertion), so tests can see it arrive. */

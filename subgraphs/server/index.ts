@@ -1,20 +1,26 @@
 /**
  * Everything a reference supplier process needs: settings, schema building, the HTTP server with fault
- * injection, and the batched record lookup. Each supplier folder (gp, hospital) only adds its resolvers.
+ * injection, and the batched record lookup. Each kind of supplier (gp/, hospital/, summary/) only says
+ * which records it holds and adds its resolvers; the same server runs any number of them, each with its
+ * own name and organisations, as the supplier market does.
  */
 import { GraphQLError } from 'graphql';
-import { announceListening } from '../../lib/launch.js';
 import { createLogger } from '../../lib/logger.js';
 import { buildSubgraph } from '../../schema/index.js';
 import { parseNhsNumber } from '../../schema/nhs-number.js';
-import { DEFAULT_POPULATION, generatePopulation, type SyntheticPatient } from '../synthetic/index.js';
+import {
+  DEFAULT_POPULATION,
+  generatePopulation,
+  type SupplierKind,
+  type SyntheticPatient,
+} from '../synthetic/index.js';
 import { assertionVerifier } from './assertion.js';
 import { startSubgraphServer, type RunningSubgraph, type SubgraphStats } from './http.js';
 import { inMemoryBackend, recordLoader } from './lookup.js';
 import type { SupplierSettings } from './settings.js';
 
 export { supplierSettings, supplierVariables, type SupplierSettings } from './settings.js';
-export type { RunningSubgraph } from './http.js';
+export type { RunningSubgraph, SubgraphStats } from './http.js';
 
 export interface SupplierContext<TRecord> {
   /** Resolves one patient's record, batched with every other reference in the same request. */
@@ -22,9 +28,16 @@ export interface SupplierContext<TRecord> {
 }
 
 export interface SupplierDefinition<TRecord> {
-  readonly name: string;
-  /** This supplier's part of a synthetic patient, or null when the supplier holds no record for them. */
-  readonly recordOf: (patient: SyntheticPatient) => TRecord | null;
+  readonly kind: SupplierKind;
+  /** The record domain whose contract (schema/domains/) it serves. */
+  readonly domain: 'gp' | 'hospital';
+  /**
+   * This supplier's part of a synthetic patient, given which organisations it serves; null when it holds
+   * no record for them.
+   */
+  readonly recordOf: (patient: SyntheticPatient, serves: (odsCode: string) => boolean) => TRecord | null;
+  /** The organisations a record belongs to (practices, trusts), for the per-organisation statistics. */
+  readonly organisationsOf: (record: TRecord) => readonly string[];
   readonly resolvers: (lookup: ReferenceLookup<TRecord>) => Record<string, unknown>;
 }
 
@@ -59,28 +72,49 @@ export async function startSupplier<TRecord>(
   definition: SupplierDefinition<TRecord>,
   settings: SupplierSettings,
 ): Promise<RunningSubgraph> {
-  const logger = createLogger(definition.name);
+  const logger = createLogger(settings.name);
   const population = generatePopulation({
     seed: settings.seed,
     size: settings.patients,
     referenceDate: DEFAULT_POPULATION.referenceDate,
   });
+  const served = new Set(settings.organisations);
+  const serves = (odsCode: string) => served.has(odsCode);
   const records = new Map<string, TRecord>();
+  const organisations = new Map<string, readonly string[]>();
   for (const patient of population.patients) {
-    const record = definition.recordOf(patient);
-    if (record !== null) records.set(patient.demographics.nhsNumber, record);
+    const record = definition.recordOf(patient, serves);
+    if (record === null) continue;
+    records.set(patient.demographics.nhsNumber, record);
+    organisations.set(patient.demographics.nhsNumber, definition.organisationsOf(record));
   }
   const numbers = population.patients.map((p) => p.demographics.nhsNumber);
   const neighbour = (n: string) => numbers[(numbers.indexOf(n) + 1) % numbers.length]!;
-  const stats: SubgraphStats = { requests: 0, refused: 0, hanging: 0, backendLookups: 0, recordsLooked: 0 };
-  const backend = inMemoryBackend({ records, latencyMs: settings.latencyMs, stats });
+  const stats: SubgraphStats = {
+    requests: 0,
+    refused: 0,
+    hanging: 0,
+    backendLookups: 0,
+    recordsLooked: 0,
+    byOrganisation: {},
+  };
+  const backend = inMemoryBackend({ records, organisations, latencyMs: settings.latencyMs, stats });
+  logger.info(
+    {
+      supplier: settings.name,
+      kind: definition.kind,
+      organisations: settings.organisations,
+      records: records.size,
+    },
+    'records loaded',
+  );
   return startSubgraphServer<SupplierContext<TRecord>>({
-    name: definition.name,
-    schema: buildSubgraph(definition.name, definition.resolvers(referenceLookup<TRecord>(definition.name))),
+    name: settings.name,
+    schema: buildSubgraph(definition.domain, definition.resolvers(referenceLookup<TRecord>(settings.name))),
     host: settings.host,
     port: settings.port,
     faultsEnabled: settings.faults,
-    verify: settings.assertions && assertionVerifier({ ...settings.assertions, audience: definition.name }),
+    verify: settings.assertions && assertionVerifier({ ...settings.assertions, audience: settings.name }),
     logger,
     stats,
     createContext: (faults) => {
@@ -90,23 +124,4 @@ export async function startSupplier<TRecord>(
   });
 }
 
-/** Runs a supplier as its own process until SIGINT/SIGTERM. */
-export function runSupplierProcess<TRecord>(
-  definition: SupplierDefinition<TRecord>,
-  settings: () => SupplierSettings,
-): void {
-  let running: RunningSubgraph | undefined;
-  const stop = () => void (running?.close() ?? Promise.resolve()).then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  startSupplier(definition, settings()).then(
-    (r) => {
-      running = r;
-      announceListening({ service: definition.name, url: r.url });
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
-}
+export type { SupplierKind };

@@ -9,6 +9,8 @@ export interface RecordBackend<TRecord> {
 
 export interface InMemoryBackendOptions<TRecord> {
   readonly records: ReadonlyMap<string, TRecord>;
+  /** The organisations each patient's record belongs to, for the per-organisation statistics. */
+  readonly organisations: ReadonlyMap<string, readonly string[]>;
   readonly latencyMs: number;
   readonly stats: SubgraphStats;
 }
@@ -24,9 +26,16 @@ export function inMemoryBackend<TRecord>(options: InMemoryBackendOptions<TRecord
       options.stats.recordsLooked += nhsNumbers.length;
       if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
       const found = new Map<string, TRecord>();
+      const at = new Date().toISOString();
       for (const n of nhsNumbers) {
         const record = options.records.get(n);
-        if (record !== undefined) found.set(n, record);
+        if (record === undefined) continue;
+        found.set(n, record);
+        for (const org of options.organisations.get(n) ?? []) {
+          const seen = (options.stats.byOrganisation[org] ??= { lookups: 0, lastAt: at });
+          seen.lookups++;
+          seen.lastAt = at;
+        }
       }
       return found;
     },

@@ -158,20 +158,6 @@ export const PROCEDURES: readonly Coding[] = [
   { system: OPCS4, code: 'C71.2', display: 'Phacoemulsification of lens' },
 ];
 
-export const PRACTICES: readonly { readonly odsCode: string; readonly name: string }[] = [
-  { odsCode: 'A81001', name: 'The Densham Surgery' },
-  { odsCode: 'A81002', name: 'Queens Park Medical Centre' },
-  { odsCode: 'B82005', name: 'Riverside Health Centre' },
-  { odsCode: 'C84010', name: 'Meadowbank Practice' },
-  { odsCode: 'Y02494', name: 'Harbour Lane Surgery' },
-];
-
-export const TRUSTS: readonly { readonly odsCode: string; readonly name: string }[] = [
-  { odsCode: 'RR8', name: 'Leeds Teaching Hospitals NHS Trust' },
-  { odsCode: 'RX1', name: 'Nottingham University Hospitals NHS Trust' },
-  { odsCode: 'RTD', name: 'The Newcastle upon Tyne Hospitals NHS Foundation Trust' },
-];
-
 export const CLINICIANS: readonly string[] = [
   'Dr A Patel',
   'Dr S Okafor',

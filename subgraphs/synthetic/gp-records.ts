@@ -1,13 +1,5 @@
-import {
-  ALLERGENS,
-  CLINICIANS,
-  GP_TESTS,
-  MEDICINES,
-  PRACTICES,
-  PROBLEMS,
-  SPECIALTIES,
-  VACCINES,
-} from './catalogue.js';
+import { ALLERGENS, CLINICIANS, GP_TESTS, MEDICINES, PROBLEMS, SPECIALTIES, VACCINES } from './catalogue.js';
+import { OUT_OF_AREA_PRACTICE, PRACTICES } from './market.js';
 import { observation } from './observations.js';
 import { daysBefore, type SeededRandom } from './random.js';
 import type { Demographics, GpRecord, GpRecordWarning, Medication } from './types.js';
@@ -93,7 +85,9 @@ export function syntheticGpRecord(
     status: random.pick(['SENT', 'ACCEPTED', 'COMPLETED'] as const),
     date: daysBefore(ref, random.int(10, 300)),
   }));
-  const practice = PRACTICES.find((p) => p.odsCode === person.registeredPracticeOds) ?? PRACTICES[0]!;
+  const practice =
+    [...PRACTICES, OUT_OF_AREA_PRACTICE].find((p) => p.odsCode === person.registeredPracticeOds) ??
+    PRACTICES[0]!;
   const warnings: GpRecordWarning[] = random.chance(0.08)
     ? [random.pick(['CONFIDENTIAL_ITEMS', 'DATA_IN_TRANSIT', 'DATA_AWAITING_FILING'] as const)]
     : [];

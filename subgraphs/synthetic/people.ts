@@ -1,5 +1,5 @@
 import { nhsCheckDigit } from '../../schema/nhs-number.js';
-import { FAMILY_NAMES, GIVEN_NAMES, PRACTICES, STREETS, TOWNS } from './catalogue.js';
+import { FAMILY_NAMES, GIVEN_NAMES, STREETS, TOWNS } from './catalogue.js';
 import { daysBefore, type SeededRandom } from './random.js';
 import type { Demographics, SecurityLabel } from './types.js';
 
@@ -22,6 +22,8 @@ export interface PersonOptions {
   readonly referenceDate: string;
   readonly deceased: boolean;
   readonly securityLabel: SecurityLabel;
+  /** ODS code of the practice the patient is registered with. */
+  readonly practice: string;
 }
 
 export function syntheticDemographics(random: SeededRandom, options: PersonOptions): Demographics {
@@ -39,7 +41,7 @@ export function syntheticDemographics(random: SeededRandom, options: PersonOptio
     addressLines: [`${random.int(1, 180)} ${random.pick(STREETS)}`, place.town],
     postcode: `${place.postcodeArea}${random.int(1, 20)} ${random.int(1, 9)}${random.pick(['AB', 'DQ', 'JN', 'XT', 'WL'])}`,
     telecom: `07700 900${random.digits(3)}`,
-    registeredPracticeOds: random.pick(PRACTICES).odsCode,
+    registeredPracticeOds: options.practice,
     securityLabel: options.securityLabel,
   };
 }

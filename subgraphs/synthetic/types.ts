@@ -108,7 +108,12 @@ export interface GpRecord {
   readonly referrals: readonly Referral[];
 }
 
-export interface Encounter {
+/** Every item of a hospital record names the trust whose system holds it. */
+export interface FromTrust {
+  readonly source: Organisation;
+}
+
+export interface Encounter extends FromTrust {
   readonly id: string;
   readonly class: 'INPATIENT' | 'EMERGENCY' | 'DAY_CASE';
   readonly reason: Coding;
@@ -118,7 +123,7 @@ export interface Encounter {
   readonly dischargedAt: string | null;
 }
 
-export interface DischargeSummary {
+export interface DischargeSummary extends FromTrust {
   readonly id: string;
   readonly encounterId: string;
   readonly date: string;
@@ -127,14 +132,14 @@ export interface DischargeSummary {
   readonly followUp: string;
 }
 
-export interface Procedure {
+export interface Procedure extends FromTrust {
   readonly id: string;
   readonly code: Coding;
   readonly date: string;
   readonly surgeon: string;
 }
 
-export interface OutpatientAppointment {
+export interface OutpatientAppointment extends FromTrust {
   readonly id: string;
   readonly specialty: string;
   readonly date: string;
@@ -146,14 +151,15 @@ export interface HospitalRecord {
   readonly trust: Organisation;
   readonly encounters: readonly Encounter[];
   readonly dischargeSummaries: readonly DischargeSummary[];
-  readonly labResults: readonly Observation[];
+  readonly labResults: readonly (Observation & FromTrust)[];
   readonly procedures: readonly Procedure[];
   readonly outpatientAppointments: readonly OutpatientAppointment[];
 }
 
 export interface SyntheticPatient {
   readonly demographics: Demographics;
-  /** null: not registered with the reference GP supplier (registered on another GP system). */
+  /** null: the practice's system holds no record yet (newly registered, GP2GP transfer pending). */
   readonly gp: GpRecord | null;
-  readonly hospital: HospitalRecord;
+  /** One record per trust that has seen the patient (none, one, or several), in locator order. */
+  readonly hospital: readonly HospitalRecord[];
 }

@@ -6,13 +6,19 @@ import { createLogger } from '../../lib/logger.js';
 import { startGateway, type RunningGateway } from '../../gateway/app.js';
 import { loadConfig } from '../../gateway/config/index.js';
 import type { CacheObserver } from '../../gateway/cache/index.js';
+import { populationSource } from '../../gateway/patient-index/index.js';
+import { generatePopulation } from '../../subgraphs/synthetic/index.js';
 import {
+  marketFile,
   TEST_ASSERTION_KEY,
   startPrivateRedis,
   startSupplier,
   type PrivateRedis,
   type TestSupplier,
 } from '../../lib/testbed/index.js';
+
+/** The synthetic population every test gateway's patient index serves (the suppliers generate the same). */
+export const TEST_POPULATION = generatePopulation();
 
 /** 32 bytes as hex: a fixed cache key so a restarted gateway can read what the last one wrote. */
 export const TEST_CACHE_KEY = 'a1'.repeat(32);
@@ -23,7 +29,7 @@ export const TEST_OPS_TOKEN = 'test-ops-token-0123456789';
  * processes. `env` takes the same variables as production (docs/configuration.md).
  */
 export async function startTestGateway(
-  suppliers: { gp: TestSupplier; hospital: TestSupplier },
+  suppliers: Readonly<Record<string, TestSupplier>> | readonly TestSupplier[],
   env: Record<string, string> = {},
   deps: { clock?: Clock; cacheObserver?: CacheObserver } = {},
 ): Promise<RunningGateway> {
@@ -32,8 +38,7 @@ export async function startTestGateway(
     GATEWAY_PORT: '0',
     OPS_PORT: '0',
     OPS_TOKEN: TEST_OPS_TOKEN,
-    GP_URL: suppliers.gp.url,
-    HOSPITAL_URL: suppliers.hospital.url,
+    SUPPLIERS_FILE: marketFile(Object.values(suppliers)),
     CACHE_ENCRYPTION_KEY: TEST_CACHE_KEY,
     ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
     CACHE_REFRESH_INTERVAL_MS: '0',
@@ -43,7 +48,9 @@ export async function startTestGateway(
   return startGateway(config, {
     clock: deps.clock ?? systemClock,
     externalClock: systemClock,
-    logger: createLogger('gateway', { level: 'silent' }),
+    patients: populationSource(TEST_POPULATION),
+    // TEST_LOG_LEVEL=error (or debug) shows a test gateway's log when a test needs explaining.
+    logger: createLogger('gateway', { level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...(deps.cacheObserver ? { cacheObserver: deps.cacheObserver } : {}),
   });
 }

@@ -6,8 +6,15 @@ import { eventually, graphql, type GraphQLResult } from './gateway.js';
 export const population = generatePopulation();
 export const { fixtures } = population;
 
-/** Ordinary patients (past the fixtures), handed out one by one so no two tests share cached copies. */
-const ordinary = population.patients.slice(5).map((p) => p.demographics.nhsNumber);
+/**
+ * Ordinary patients (not fixtures: unrestricted, with a GP record and records at one or more trusts),
+ * handed out one by one so no two tests share cached copies.
+ */
+const fixtureNumbers = new Set<string>(Object.values(fixtures));
+const ordinary = population.patients
+  .filter((p) => p.gp && p.hospital.length > 0 && p.demographics.securityLabel === 'U')
+  .map((p) => p.demographics.nhsNumber)
+  .filter((n) => !fixtureNumbers.has(n));
 export const nextPatient = (): string => {
   const n = ordinary.shift();
   if (!n) throw new Error('ran out of synthetic patients');

@@ -2,7 +2,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { fieldMarkings, loadSupergraph, subgraphSdl } from '../../schema/index.js';
 import { parseNhsNumber } from '../../schema/nhs-number.js';
-import type { Population, SyntheticPatient } from '../../subgraphs/synthetic/index.js';
+import { PRACTICES, type Population, type SyntheticPatient } from '../../subgraphs/synthetic/index.js';
 
 /** The clients' schema: the supergraph's API schema, as a clinical app sees it. */
 export const apiSchema: GraphQLSchema = Supergraph.build(loadSupergraph()).apiSchema().toGraphQLJSSchema();
@@ -11,7 +11,7 @@ const fail = (code: string) => () => {
   throw new GraphQLError(code, { extensions: { code } });
 };
 
-/** The Patient fields each supplier's SDL adds, and those it marks @revealsLocation. */
+/** The Patient fields each domain's SDL adds, and those it marks @revealsLocation. */
 function supplierFields(name: string): { fields: string[]; marked: Set<string> } {
   const markings = fieldMarkings(subgraphSdl(name));
   const fields = [...markings.returns.keys()]
@@ -45,18 +45,42 @@ function truthOf(patient: SyntheticPatient): Record<string, unknown> {
       securityLabel: { U: 'UNRESTRICTED', R: 'RESTRICTED', V: 'VERY_RESTRICTED' }[d.securityLabel],
     },
   };
-  const records: Record<string, Record<string, unknown> | null> = {
-    gp: patient.gp && { ...patient.gp, gpRecordWarnings: patient.gp.warnings },
-    hospital: { ...patient.hospital },
+  // A restricted patient's items never say which trust holds them (Organisation fields are @revealsLocation).
+  const held = patient.hospital.map((r) => {
+    if (!restricted) return r;
+    const hide = <T extends object>(items: readonly T[]) =>
+      items.map((item) => ({ ...item, source: withheld }));
+    return {
+      ...r,
+      encounters: hide(r.encounters),
+      dischargeSummaries: hide(r.dischargeSummaries),
+      labResults: hide(r.labResults),
+      procedures: hide(r.procedures),
+      outpatientAppointments: hide(r.outpatientAppointments),
+    };
+  });
+  const served = PRACTICES.some((p) => p.odsCode === d.registeredPracticeOds);
+  const records: Record<string, Record<string, unknown> | string> = {
+    gp: !served
+      ? 'ORGANISATION_NOT_SERVED'
+      : patient.gp
+        ? { ...patient.gp, gpRecordWarnings: patient.gp.warnings }
+        : 'NO_RECORD_FOUND',
+    // Every trust's items, in the locator's order; one trust only when a single trust holds the record.
+    hospital: {
+      trust: held.length === 1 ? held[0]!.trust : null,
+      encounters: held.flatMap((r) => r.encounters),
+      dischargeSummaries: held.flatMap((r) => r.dischargeSummaries),
+      labResults: held.flatMap((r) => r.labResults),
+      procedures: held.flatMap((r) => r.procedures),
+      outpatientAppointments: held.flatMap((r) => r.outpatientAppointments),
+    },
   };
-  for (const [supplier, record] of Object.entries(records)) {
-    const { fields, marked } = supplierFields(supplier);
+  for (const [domain, record] of Object.entries(records)) {
+    const { fields, marked } = supplierFields(domain);
     for (const field of fields) {
-      out[field] = !record
-        ? fail('NO_RECORD_FOUND')
-        : restricted && marked.has(field)
-          ? withheld
-          : record[field];
+      if (typeof record === 'string') out[field] = fail(record);
+      else out[field] = restricted && marked.has(field) && record[field] ? withheld : record[field];
     }
   }
   return out;

@@ -46,7 +46,7 @@ describe('clinician identity and the audit trail', () => {
     ({ gp } = processes);
     auditFile = join(mkdtempSync(join(tmpdir(), 'prag-audit-test-')), 'audit.log');
     gateway = await startTestGateway(
-      processes,
+      [processes.gp, processes.hospital],
       {
         AUTH_MODE: 'jwt',
         AUTH_JWT_SECRET: SECRET,

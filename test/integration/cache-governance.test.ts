@@ -73,14 +73,15 @@ describe('stale-if-error cache governance, with a real Redis', () => {
 
   it('never caches a restricted patient, so never shows them stale', async () => {
     const live = await record(gateway, fixtures.restricted);
-    expect(availabilityOf(live).gp?.status).toBe('LIVE');
+    // A restricted patient's supplier is not named to clients: only its domain.
+    expect(availabilityOf(live)['gp (withheld)']?.status).toBe('LIVE');
     const normal = nextPatient();
     await warm(gateway, writes, normal); // proves writes were happening meanwhile
     expect((await keys()).some((k) => k.includes(tagOf(fixtures.restricted)))).toBe(false);
     await gp.kill();
     const degraded = await record(gateway, fixtures.restricted);
     expect(patientOf(degraded)!.medications).toBeNull();
-    expect(availabilityOf(degraded).gp?.status).toBe('UNAVAILABLE');
+    expect(availabilityOf(degraded)['gp (withheld)']?.status).toBe('UNAVAILABLE');
   });
 
   it('stops serving a copy once it is older than the maximum staleness', async () => {
@@ -165,7 +166,11 @@ describe('stale-if-error cache governance, with a real Redis', () => {
       expect(gpAvailability.status).toBe('LIVE');
       expect(Date.now() - Date.parse(gpAvailability.asOf!)).toBeLessThan(60_000);
       clock.advance(61_000); // older than the window: the supplier is asked again
-      expect(availabilityOf(await record(shedding, n)).gp).toEqual({ status: 'LIVE', breaker: 'CLOSED' });
+      expect(availabilityOf(await record(shedding, n)).gp).toEqual({
+        domain: 'gp',
+        status: 'LIVE',
+        breaker: 'CLOSED',
+      });
       expect((await gp.stats()).requests).toBe(before + 1);
     } finally {
       await shedding.close();

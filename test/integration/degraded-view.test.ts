@@ -63,13 +63,21 @@ describe('degraded but full view: each supplier failure mode, real processes and
     expect(patientOf(degraded)!.medications).toEqual(patientOf(live)!.medications);
     expect(patientOf(degraded)!.encounters).toEqual(patientOf(live)!.encounters);
     const availability = availabilityOf(degraded);
-    expect(availability.hospital).toEqual({ status: 'LIVE', breaker: 'CLOSED' });
+    expect(availability.hospital).toEqual({ domain: 'hospital', status: 'LIVE', breaker: 'CLOSED' });
     expect(availability.gp).toMatchObject({ status: 'STALE', reason: 'CONNECTION_FAILED' });
     const asOf = Date.parse(availability.gp!.asOf!);
     expect(asOf).toBeLessThanOrEqual(warmedAt);
     expect(warmedAt - asOf).toBeLessThan(5_000);
     expect(degraded.body.extensions?.provenance).toEqual([
-      { supplier: 'gp', nhsNumber: n, status: 'STALE', asOf: availability.gp!.asOf },
+      {
+        nhsNumber: n,
+        domain: 'gp',
+        supplier: 'gp',
+        status: 'STALE',
+        asOf: availability.gp!.asOf,
+        reason: 'CONNECTION_FAILED',
+        organisations: [population.byNhsNumber.get(n)!.demographics.registeredPracticeOds],
+      },
     ]);
     expect(degraded.body.errors).toBeUndefined();
   });
@@ -81,7 +89,7 @@ describe('degraded but full view: each supplier failure mode, real processes and
     const result = await record(gateway, n);
     const patient = patientOf(result)!;
     expect(patient.medications).toBeNull();
-    expect((patient.encounters as unknown[]).length).toBe(truth.hospital.encounters.length);
+    expect((patient.encounters as unknown[]).length).toBe(truth.hospital.flatMap((r) => r.encounters).length);
     expect(result.body.errors).toEqual([
       expect.objectContaining({
         path: ['patient'],
@@ -174,7 +182,11 @@ describe('degraded but full view: each supplier failure mode, real processes and
     await eventually(() => breakerOf('gp').state === 'CLOSED', 5_000, 'breaker to close after recovery');
     stopWatching();
     expect(seen).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);
-    expect(availabilityOf(await record(gateway, n)).gp).toEqual({ status: 'LIVE', breaker: 'CLOSED' });
+    expect(availabilityOf(await record(gateway, n)).gp).toEqual({
+      domain: 'gp',
+      status: 'LIVE',
+      breaker: 'CLOSED',
+    });
   });
 
   it('re-opens after a failed half-open probe, and reports HALF_OPEN while probing', async () => {

@@ -29,7 +29,7 @@ describe('ops surface over real processes', () => {
     processes = await startProcesses();
     ({ gp } = processes);
     gateway = await startTestGateway(
-      processes,
+      [processes.gp, processes.hospital],
       { ...ENV, REDIS_URL: processes.redis.url },
       { cacheObserver: writes },
     );
@@ -296,7 +296,9 @@ describe('ops decisions shared between replicas through Redis', () => {
   const replicaWrites = new WriteCounter();
   const start = async (id: string) => {
     const env = { REDIS_URL: processes.redis.url, GATEWAY_REPLICA_ID: id, BREAKER_IDLE_PROBE_MS: '0' };
-    const g = await startTestGateway(processes, env, { cacheObserver: replicaWrites });
+    const g = await startTestGateway([processes.gp, processes.hospital], env, {
+      cacheObserver: replicaWrites,
+    });
     replicas.push(g);
     return g;
   };

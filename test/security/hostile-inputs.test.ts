@@ -91,7 +91,7 @@ describe('security regression suite: hostile inputs against real processes', () 
     )(stack);
     expect(normal.status).toBe(200);
     expect((normal.json as { extensions: { availability: unknown } }).extensions.availability).toEqual({
-      gp: { status: 'LIVE', breaker: 'CLOSED' },
+      gp: { domain: 'gp', status: 'LIVE', breaker: 'CLOSED' },
     });
     if (!hostile.failsSupplier) expect(await supplierFailures(stack)).toBe(failuresBefore);
     // Nothing any process has logged so far leaks an identifier or a secret.

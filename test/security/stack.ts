@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import { launch, type Launched } from '../../lib/launch.js';
 import { registerSecret } from '../../lib/redact.js';
 import {
+  marketFile,
   startPrivateRedis,
   startSupplier,
   TEST_ASSERTION_KEY,
@@ -86,8 +87,7 @@ export async function startSecurityStack(): Promise<SecurityStack> {
     ...debug,
     GATEWAY_PORT: '0',
     OPS_PORT: '0',
-    GP_URL: gp.url,
-    HOSPITAL_URL: hospital.url,
+    SUPPLIERS_FILE: marketFile([gp, hospital]),
     OPS_TOKEN: TEST_OPS_TOKEN,
     CACHE_ENCRYPTION_KEY: TEST_CACHE_KEY,
     ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
@@ -120,9 +120,15 @@ export async function startSecurityStack(): Promise<SecurityStack> {
   };
   const [production, development] = await Promise.all([start('production'), start('development')]);
   const productionSupplier = await launch({
-    entry: 'subgraphs/gp/main.ts',
+    entry: 'subgraphs/main.ts',
     output: 'pipe',
-    env: { ...debug, NODE_ENV: 'production', GP_PORT: '0', GATEWAY_JWKS: await testJwks() },
+    env: {
+      ...debug,
+      NODE_ENV: 'production',
+      SUPPLIER_NAME: 'gp-aurora',
+      SUPPLIER_PORT: '0',
+      GATEWAY_JWKS: await testJwks(),
+    },
   });
   captured(productionSupplier, output);
   return {

@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../gateway/config/index.js';
+import { referenceMarket } from '../../gateway/directory/index.js';
 import { TEST_ASSERTION_KEY } from '../../lib/testbed/index.js';
+import { writeMarket } from '../helpers/market.js';
 
 describe('gateway configuration', () => {
   it('has documented defaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ mode: 'development', host: '127.0.0.1', port: 4000 });
-    expect(config.suppliers.map((s) => [s.name, s.url])).toEqual([
-      ['gp', 'http://127.0.0.1:4001/graphql'],
-      ['hospital', 'http://127.0.0.1:4002/graphql'],
+    // Without SUPPLIERS_FILE (development), the reference market on its `npm start` ports.
+    expect(config.suppliers.map((s) => [s.name, s.domain, s.url])).toEqual([
+      ['gp-aurora', 'gp', 'http://127.0.0.1:4001/graphql'],
+      ['gp-birch', 'gp', 'http://127.0.0.1:4002/graphql'],
+      ['gp-cedar', 'gp', 'http://127.0.0.1:4003/graphql'],
+      ['hospital-leeds', 'hospital', 'http://127.0.0.1:4011/graphql'],
+      ['hospital-nottingham', 'hospital', 'http://127.0.0.1:4012/graphql'],
+      ['hospital-newcastle', 'hospital', 'http://127.0.0.1:4013/graphql'],
+      ['summary-record', 'gp', 'http://127.0.0.1:4021/graphql'],
+    ]);
+    expect(config.market.domains).toEqual([
+      { name: 'gp', serves: 'practice', fallback: 'summary-record' },
+      { name: 'hospital', serves: 'trust' },
     ]);
     expect(config.cache.redisUrl).toBeUndefined();
     expect(config.cache.maxStalenessMs).toBe(72 * 3_600_000);
@@ -17,7 +29,7 @@ describe('gateway configuration', () => {
   it('reports every bad variable at once, quoting its value', () => {
     const error = (() => {
       try {
-        loadConfig({ GATEWAY_PORT: 'eighty', GP_URL: 'ftp://x', REDIS_URL: 'localhost:6379' });
+        loadConfig({ GATEWAY_PORT: 'eighty', QUERY_MAX_COST: 'lots', REDIS_URL: 'localhost:6379' });
       } catch (e) {
         return e;
       }
@@ -26,8 +38,8 @@ describe('gateway configuration', () => {
     const message = (error as Error).message;
     expect(message).toContain('GATEWAY_PORT');
     expect(message).toContain('"eighty"');
-    expect(message).toContain('GP_URL');
-    expect(message).toContain('"ftp://x"');
+    expect(message).toContain('QUERY_MAX_COST');
+    expect(message).toContain('"lots"');
     expect(message).toContain('REDIS_URL');
     expect(() => loadConfig({ GATEWAY_MAX_REQUEST_BYTES: '1' })).toThrow(
       /GATEWAY_MAX_REQUEST_BYTES: must be at least 1024, got "1"/,
@@ -35,12 +47,12 @@ describe('gateway configuration', () => {
   });
 
   it('validates breaker options per supplier, naming the variable and the value', () => {
-    expect(() => loadConfig({ GP_BREAKER_VOLUME_THRESHOLD: '0' })).toThrow(
-      /GP_BREAKER_VOLUME_THRESHOLD.*volumeThreshold.*got 0/,
+    expect(() => loadConfig({ GP_AURORA_BREAKER_VOLUME_THRESHOLD: '0' })).toThrow(
+      /GP_AURORA_BREAKER_VOLUME_THRESHOLD.*volumeThreshold.*got 0/,
     );
     expect(() => loadConfig({ BREAKER_HALF_OPEN_PROBE: 'sometimes' })).toThrow(/halfOpenProbe.*"sometimes"/);
-    const config = loadConfig({ BREAKER_TIMEOUT_MS: '900', HOSPITAL_BREAKER_TIMEOUT_MS: '1500' });
-    expect(config.suppliers.map((s) => s.breaker.timeoutMs)).toEqual([900, 1500]);
+    const config = loadConfig({ BREAKER_TIMEOUT_MS: '900', HOSPITAL_LEEDS_BREAKER_TIMEOUT_MS: '1500' });
+    expect(config.suppliers.map((s) => s.breaker.timeoutMs)).toEqual([900, 900, 900, 1500, 900, 900, 900]);
   });
 
   it('refuses to run in production without a cache key, an ops token, token verification or a signing key', () => {
@@ -48,6 +60,7 @@ describe('gateway configuration', () => {
       NODE_ENV: 'production',
       CACHE_ENCRYPTION_KEY: 'ab'.repeat(32),
       ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
+      SUPPLIERS_FILE: writeMarket(referenceMarket()),
       OPS_TOKEN: 'a-long-enough-ops-token',
       AUTH_JWT_SECRET: 'x'.repeat(32),
       AUTH_JWT_ISSUER: 'https://idp.example',
@@ -58,6 +71,7 @@ describe('gateway configuration', () => {
     expect(() => loadConfig(without('CACHE_ENCRYPTION_KEY'))).toThrow(/CACHE_ENCRYPTION_KEY/);
     expect(() => loadConfig(without('OPS_TOKEN'))).toThrow(/OPS_TOKEN/);
     expect(() => loadConfig(without('ASSERTION_SIGNING_KEY'))).toThrow(/ASSERTION_SIGNING_KEY: required/);
+    expect(() => loadConfig(without('SUPPLIERS_FILE'))).toThrow(/SUPPLIERS_FILE: required/);
     expect(() => loadConfig(without('AUTH_JWT_SECRET'))).toThrow(/AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY/);
     expect(() => loadConfig(without('AUTH_JWT_ISSUER'))).toThrow(/AUTH_JWT_ISSUER/);
     expect(() => loadConfig({ ...complete, AUTH_MODE: 'development' })).toThrow(

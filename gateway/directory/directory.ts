@@ -1,0 +1,119 @@
+import type { Market, MarketDomain, MarketSupplier } from './market.js';
+
+/** A practice moving from one supplier to another at a cut-over time, as operators scheduled it. */
+export interface Migration {
+  readonly organisation: string;
+  readonly domain: string;
+  readonly from: string;
+  readonly to: string;
+  /** The cut-over, epoch ms: before it `from` serves the organisation, from it `to` does. */
+  readonly at: number;
+  readonly by: string;
+  readonly reason: string;
+  /** ISO time the migration was scheduled. */
+  readonly scheduledAt: string;
+}
+
+/** One supplier to ask for a patient: which of the patient's organisations it serves, and its predecessor. */
+export interface Target {
+  readonly supplier: string;
+  readonly organisations: readonly string[];
+  /**
+   * The supplier that served these organisations before a migration took effect (within the read window):
+   * its last-known-good copies may be shown, labelled as its own, until the new supplier has answered.
+   */
+  readonly previous?: string;
+}
+
+/** After a cut-over the old system stays readable for about 90 days (practice migration practice). */
+export const PREVIOUS_SUPPLIER_WINDOW_MS = 90 * 24 * 3_600_000;
+
+/**
+ * Who serves whom, now: the market's assignments with the operators' migrations applied at their
+ * cut-over times. Routing reads it per request, so a migration takes effect at its time on every replica
+ * without a restart or a timer.
+ */
+export class SupplierDirectory {
+  private readonly domains: ReadonlyMap<string, MarketDomain>;
+  private readonly suppliersByName: ReadonlyMap<string, MarketSupplier>;
+  /** Organisation -> supplier, from the market (before any migration). */
+  private readonly assigned: ReadonlyMap<string, string>;
+
+  constructor(
+    readonly market: Market,
+    private readonly deps: {
+      readonly now: () => number;
+      /** The migrations in force, by organisation (the ops decisions shared between replicas). */
+      readonly migrations: () => ReadonlyMap<string, Migration>;
+    },
+  ) {
+    this.domains = new Map(market.domains.map((d) => [d.name, d]));
+    this.suppliersByName = new Map(market.suppliers.map((s) => [s.name, s]));
+    this.assigned = new Map(
+      market.suppliers.flatMap((s) => s.organisations.map((o) => [o, s.name] as const)),
+    );
+  }
+
+  domain(name: string): MarketDomain | undefined {
+    return this.domains.get(name);
+  }
+
+  supplier(name: string): MarketSupplier | undefined {
+    return this.suppliersByName.get(name);
+  }
+
+  get suppliers(): readonly MarketSupplier[] {
+    return this.market.suppliers;
+  }
+
+  /** The organisation's record, if the market declares it. */
+  organisation(code: string) {
+    return this.market.organisations.find((o) => o.odsCode === code);
+  }
+
+  /** Who serves `code` at `at` (default now), and who served it before a recent cut-over. */
+  servingAt(code: string, at = this.deps.now()): { supplier: string; previous?: string } | undefined {
+    const base = this.assigned.get(code);
+    const migration = this.deps.migrations().get(code);
+    if (!migration) return base === undefined ? undefined : { supplier: base };
+    if (at < migration.at) return { supplier: migration.from };
+    const recent = at - migration.at < PREVIOUS_SUPPLIER_WINDOW_MS;
+    return { supplier: migration.to, ...(recent ? { previous: migration.from } : {}) };
+  }
+
+  /**
+   * The suppliers to ask for a patient whose organisations in `domain` are `organisations` (their
+   * practice, or every trust holding records), each once, in the order first met; and the organisations
+   * no supplier serves.
+   */
+  targets(organisations: readonly string[]): { targets: Target[]; notServed: string[] } {
+    const targets: Target[] = [];
+    const notServed: string[] = [];
+    for (const code of organisations) {
+      const serving = this.servingAt(code);
+      if (!serving) {
+        notServed.push(code);
+        continue;
+      }
+      const known = targets.findIndex((t) => t.supplier === serving.supplier);
+      if (known >= 0) {
+        const t = targets[known]!;
+        targets[known] = { ...t, organisations: [...t.organisations, code] };
+      } else {
+        targets.push({
+          supplier: serving.supplier,
+          organisations: [code],
+          ...(serving.previous ? { previous: serving.previous } : {}),
+        });
+      }
+    }
+    return { targets, notServed };
+  }
+
+  /** The organisations a supplier serves now, migrations applied. */
+  organisationsOf(supplier: string): string[] {
+    return this.market.organisations
+      .filter((o) => this.servingAt(o.odsCode)?.supplier === supplier)
+      .map((o) => o.odsCode);
+  }
+}
