@@ -18,6 +18,8 @@ interface Contribution {
 interface Patient {
   readonly nhsNumber: string;
   readonly confidential: boolean;
+  /** The patient's suppliers in route order: contributions are merged in this order. */
+  readonly order: readonly string[];
   readonly contributions: Contribution[];
   /** Errors on this patient, paths below the entity. */
   readonly errors: GraphQLFormattedError[];
@@ -39,10 +41,19 @@ export class PatientAssembly {
 
   constructor(
     private readonly domain: string,
-    patients: readonly { readonly nhsNumber: string; readonly confidential: boolean }[],
-    private readonly fallbackName: string | undefined,
+    patients: readonly {
+      readonly nhsNumber: string;
+      readonly confidential: boolean;
+      readonly targets: readonly Target[];
+    }[],
   ) {
-    this.patients = patients.map((p) => ({ ...p, contributions: [], errors: [] }));
+    this.patients = patients.map((p) => ({
+      nhsNumber: p.nhsNumber,
+      confidential: p.confidential,
+      order: p.targets.map((t) => t.supplier),
+      contributions: [],
+      errors: [],
+    }));
   }
 
   /** A target supplier's answer for patient `i`. */
@@ -73,7 +84,11 @@ export class PatientAssembly {
         contribution.outcome = { ...outcome, status: 'UNAVAILABLE', reason: answer.reason };
         break;
     }
+    // Kept in the patient's own order (the record locator's), whatever order the answers arrive in.
     patient.contributions.push(contribution);
+    patient.contributions.sort(
+      (a, b) => patient.order.indexOf(a.target.supplier) - patient.order.indexOf(b.target.supplier),
+    );
   }
 
   /** Whether `supplier` answered for patient `i` (live, or an answer such as "no record"). */

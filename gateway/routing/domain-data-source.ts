@@ -75,7 +75,7 @@ export class DomainDataSource implements GraphQLDataSource<GatewayContext> {
       selection: this.parts.selectionOf(`${operation.text}\norg:${context.identity.org}${extra}`),
     };
     const routes = representations.map((r) => this.route(context, r.nhsNumber));
-    const assembly = new PatientAssembly(domain, routes, this.parts.domain.fallback);
+    const assembly = new PatientAssembly(domain, routes);
     await this.askTargets(fetch, routes, assembly);
     await this.askFallback(fetch, routes, assembly);
     routes.forEach((route, i) => {
