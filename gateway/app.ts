@@ -119,7 +119,7 @@ async function start(
   const index = createPatientIndex({ source: deps.patients });
   const directory = new SupplierDirectory(config.market, {
     now: () => clock.now(),
-    migrations: () => new Map(),
+    migrations: () => decisions.migrations(),
   });
   const clients = new Map(suppliers.map((s) => [s.name, s.client]));
   const domains = new Map(
@@ -194,6 +194,9 @@ async function start(
     logger,
     clock,
     jwks: assertions.jwks,
+    directory,
+    audit,
+    patientsAt: (organisations) => deps.patients.patientsAt?.(organisations),
     // A replica that cannot write its audit trail must not take traffic.
     ready: () => ready && audit.healthy,
   });

@@ -6,12 +6,8 @@ export interface Migration {
   readonly domain: string;
   readonly from: string;
   readonly to: string;
-  /** The cut-over, epoch ms: before it `from` serves the organisation, from it `to` does. */
-  readonly at: number;
-  readonly by: string;
-  readonly reason: string;
-  /** ISO time the migration was scheduled. */
-  readonly scheduledAt: string;
+  /** The cut-over, ISO: before it `from` serves the organisation, from it `to` does. */
+  readonly cutover: string;
 }
 
 /** One supplier to ask for a patient: which of the patient's organisations it serves, and its predecessor. */
@@ -38,6 +34,8 @@ export class SupplierDirectory {
   private readonly suppliersByName: ReadonlyMap<string, MarketSupplier>;
   /** Organisation -> supplier, from the market (before any migration). */
   private readonly assigned: ReadonlyMap<string, string>;
+  /** Cut-over times already parsed (read on every request, changed rarely). */
+  private readonly cutovers = new Map<string, number>();
 
   constructor(
     readonly market: Market,
@@ -76,8 +74,9 @@ export class SupplierDirectory {
     const base = this.assigned.get(code);
     const migration = this.deps.migrations().get(code);
     if (!migration) return base === undefined ? undefined : { supplier: base };
-    if (at < migration.at) return { supplier: migration.from };
-    const recent = at - migration.at < PREVIOUS_SUPPLIER_WINDOW_MS;
+    const cutover = this.cutoverOf(migration);
+    if (at < cutover) return { supplier: migration.from };
+    const recent = at - cutover < PREVIOUS_SUPPLIER_WINDOW_MS;
     return { supplier: migration.to, ...(recent ? { previous: migration.from } : {}) };
   }
 
@@ -108,6 +107,16 @@ export class SupplierDirectory {
       }
     }
     return { targets, notServed };
+  }
+
+  /** A migration's cut-over as epoch ms. */
+  cutoverOf(migration: Migration): number {
+    let at = this.cutovers.get(migration.cutover);
+    if (at === undefined) {
+      at = Date.parse(migration.cutover);
+      this.cutovers.set(migration.cutover, at);
+    }
+    return at;
   }
 
   /** The organisations a supplier serves now, migrations applied. */

@@ -1,6 +1,7 @@
 import { maskNhsNumber } from '../../schema/nhs-number.js';
+import type { Migration, SupplierDirectory } from '../directory/index.js';
 import type { Supplier } from '../suppliers/index.js';
-import type { ControlAction, ControlEvent, EventOrigin } from './decisions.js';
+import type { ControlAction, ControlEvent, EventOrigin, MigrationDecision } from './decisions.js';
 import type { OpsParts } from './parts.js';
 
 export interface ControlResult {
@@ -18,7 +19,7 @@ export interface Actor {
   readonly reason: string;
 }
 
-type Target = Pick<ControlEvent, 'supplier' | 'patientTag' | 'since'>;
+type Target = Pick<ControlEvent, 'supplier' | 'patientTag' | 'since' | 'migration' | 'organisation'>;
 
 /**
  * What operators can do to a supplier, and how each action reaches every replica. Inputs are validated by
@@ -34,6 +35,15 @@ export class SupplierControls {
 
   supplier(name: string): Supplier | undefined {
     return this.deps.suppliers.find((s) => s.name === name);
+  }
+
+  get directory(): SupplierDirectory {
+    return this.deps.directory;
+  }
+
+  /** Migrations scheduled or in effect, by organisation (shared between replicas). */
+  get migrations(): ReadonlyMap<string, MigrationDecision> {
+    return this.deps.decisions.migrations();
   }
 
   /** Stops all traffic to the supplier; clinicians get its sections from cache, labelled STALE. */
@@ -82,6 +92,35 @@ export class SupplierControls {
     }
   }
 
+  /**
+   * Moves an organisation to another supplier of its domain at the cut-over (validated by the caller,
+   * migrations.ts): from then, routing sends its patients to the new supplier on every replica.
+   */
+  migrate(migration: Migration, actor: Actor): Promise<ControlResult> {
+    return this.act('migrate', { supplier: migration.to, migration }, actor);
+  }
+
+  /** Cancels a migration before its cut-over: the organisation stays with its supplier. */
+  cancelMigration(migration: MigrationDecision, actor: Actor): Promise<ControlResult> {
+    return this.act(
+      'cancel_migration',
+      { supplier: migration.to, organisation: migration.organisation },
+      actor,
+    );
+  }
+
+  /** Moves an organisation back, now, to the supplier it left at a migration's cut-over. */
+  rollbackMigration(migration: MigrationDecision, actor: Actor): Promise<ControlResult> {
+    const back: Migration = {
+      organisation: migration.organisation,
+      domain: migration.domain,
+      from: migration.to,
+      to: migration.from,
+      cutover: new Date(this.deps.clock.now()).toISOString(),
+    };
+    return this.act('rollback_migration', { supplier: back.to, migration: back }, actor);
+  }
+
   /** The last 100 control actions seen by this replica, newest first. */
   recent(): readonly ControlEvent[] {
     return [...this.recentEvents].reverse();
@@ -108,6 +147,8 @@ export class SupplierControls {
     const replicated = await this.deps.decisions.record(event);
     this.applyToBreaker(event);
     this.remember(event);
+    // Every operator action is in the audit trail, beside the record accesses it affects.
+    this.deps.audit.write({ type: 'ops-control', replicated, ...event });
     this.deps.metrics.controls.inc({ supplier: event.supplier ?? 'all', action });
     this.deps.logger.warn(
       {

@@ -18,7 +18,34 @@ export interface SupplierDecision {
   readonly quarantine?: QuarantineDecision;
 }
 
-const ACTIONS = ['isolate', 'restore', 'reset', 'quarantine', 'lift_quarantine', 'purge'] as const;
+/**
+ * A practice (or trust) moving between suppliers of its domain at a cut-over time. Stored as scheduled;
+ * whether it is in effect is decided by the clock at each request (gateway/directory).
+ */
+export interface MigrationDecision {
+  readonly organisation: string;
+  readonly domain: string;
+  readonly from: string;
+  readonly to: string;
+  /** ISO time of the cut-over. */
+  readonly cutover: string;
+  readonly by: string;
+  readonly reason: string;
+  /** ISO time it was scheduled. */
+  readonly at: string;
+}
+
+const ACTIONS = [
+  'isolate',
+  'restore',
+  'reset',
+  'quarantine',
+  'lift_quarantine',
+  'purge',
+  'migrate',
+  'cancel_migration',
+  'rollback_migration',
+] as const;
 export type ControlAction = (typeof ACTIONS)[number];
 
 /** One control action, as logged, streamed to dashboards and published to other replicas. */
@@ -30,6 +57,10 @@ export interface ControlEvent {
   readonly patientTag?: string;
   /** For `quarantine`: the cut-off. */
   readonly since?: string;
+  /** For `migrate` and `rollback_migration`: the migration now scheduled. */
+  readonly migration?: Omit<MigrationDecision, 'by' | 'reason' | 'at'>;
+  /** For `cancel_migration`: the organisation whose migration was cancelled. */
+  readonly organisation?: string;
   readonly by: string;
   readonly reason: string;
   readonly at: string;
@@ -52,11 +83,37 @@ export const controlEventSchema = z
       .regex(/^[A-Za-z0-9_-]{22}$/)
       .optional(),
     since: isoTime.optional(),
+    migration: z
+      .object({
+        organisation: z.string().regex(/^[A-Z0-9]{3,10}$/),
+        domain: z.string().regex(/^[a-z0-9-]{1,64}$/),
+        from: z.string().regex(/^[a-z0-9-]{1,64}$/),
+        to: z.string().regex(/^[a-z0-9-]{1,64}$/),
+        cutover: isoTime,
+      })
+      .optional(),
+    organisation: z
+      .string()
+      .regex(/^[A-Z0-9]{3,10}$/)
+      .optional(),
     by: text,
     reason: text,
     at: isoTime,
   })
-  .refine((e) => e.action === 'purge' || e.supplier !== undefined, 'a supplier is required')
+  .refine(
+    (e) =>
+      ['purge', 'migrate', 'rollback_migration', 'cancel_migration'].includes(e.action) ||
+      e.supplier !== undefined,
+    'a supplier is required',
+  )
+  .refine(
+    (e) => !['migrate', 'rollback_migration'].includes(e.action) || e.migration !== undefined,
+    'a migration needs its details',
+  )
+  .refine(
+    (e) => e.action !== 'cancel_migration' || e.organisation !== undefined,
+    'a cancellation needs an organisation',
+  )
   .refine((e) => e.action !== 'quarantine' || e.since !== undefined, 'a quarantine needs since')
   .refine(
     (e) => e.action !== 'purge' || e.supplier !== undefined || e.patientTag !== undefined,
@@ -80,6 +137,14 @@ export function storedField(event: ControlEvent): { field: string; value: string
       return { field: `${event.supplier}:quarantine`, value: undefined };
     case 'purge':
       return { field: `purge:${event.supplier ?? '*'}:${event.patientTag ?? '*'}`, value: event.at };
+    case 'migrate':
+    case 'rollback_migration':
+      return {
+        field: `migration:${event.migration!.organisation}`,
+        value: JSON.stringify({ ...event.migration, ...actor }),
+      };
+    case 'cancel_migration':
+      return { field: `migration:${event.organisation}`, value: undefined };
     case 'reset':
       return undefined;
   }
@@ -95,8 +160,14 @@ export class DecisionState {
   private readonly isolations = new Map<string, IsolationDecision>();
   private readonly quarantines = new Map<string, QuarantineDecision>();
   private readonly purges = new Map<string, number>();
+  private readonly migrationsByOrganisation = new Map<string, MigrationDecision>();
 
   constructor(private readonly forgetPurgesAfterMs: number) {}
+
+  /** Every migration scheduled or in effect, by organisation. */
+  migrations(): ReadonlyMap<string, MigrationDecision> {
+    return this.migrationsByOrganisation;
+  }
 
   get(supplier: string): SupplierDecision {
     const isolation = this.isolations.get(supplier);
@@ -147,8 +218,9 @@ export class DecisionState {
       });
     };
     const suppliers = new Set([...this.isolations.keys(), ...this.quarantines.keys()]);
-    for (const field of Object.keys(fields))
-      if (!field.startsWith('purge:')) suppliers.add(field.split(':')[0]!);
+    for (const field of Object.keys(fields)) {
+      if (!field.startsWith('purge:') && !field.startsWith('migration:')) suppliers.add(field.split(':')[0]!);
+    }
     for (const supplier of suppliers) {
       compare(supplier, fields[`${supplier}:isolation`], this.isolations.get(supplier), 'isolate', 'restore');
       compare(
@@ -171,9 +243,11 @@ export class DecisionState {
         reason: 'purged while this replica was away',
       });
     }
+    changes.push(...this.migrationChanges(fields, sync));
     this.isolations.clear();
     this.quarantines.clear();
     this.purges.clear();
+    this.migrationsByOrganisation.clear();
     for (const [field, value] of Object.entries(fields)) this.setField(field, value);
     this.prune(now);
     return changes;
@@ -188,8 +262,46 @@ export class DecisionState {
     return expired.map((key) => `purge:${key}`);
   }
 
+  /** Migrations scheduled, changed or cancelled while this replica was away. */
+  private migrationChanges(fields: Readonly<Record<string, string>>, sync: { replica: string; at: string }) {
+    const changes: ControlEvent[] = [];
+    const organisations = new Set([
+      ...this.migrationsByOrganisation.keys(),
+      ...Object.keys(fields).flatMap((f) => (f.startsWith('migration:') ? [f.slice(10)] : [])),
+    ]);
+    for (const organisation of organisations) {
+      const stored = fields[`migration:${organisation}`];
+      const known = this.migrationsByOrganisation.get(organisation);
+      if ((stored ?? null) === (known ? JSON.stringify(known) : null)) continue;
+      const d = stored === undefined ? undefined : (JSON.parse(stored) as MigrationDecision);
+      changes.push(
+        d
+          ? {
+              ...sync,
+              action: 'migrate',
+              migration: { organisation, domain: d.domain, from: d.from, to: d.to, cutover: d.cutover },
+              by: d.by,
+              reason: d.reason,
+            }
+          : {
+              ...sync,
+              action: 'cancel_migration',
+              organisation,
+              by: 'sync',
+              reason: 'cancelled while this replica was away',
+            },
+      );
+    }
+    return changes;
+  }
+
   private setField(field: string, value: string | undefined): void {
     const [head, ...rest] = field.split(':');
+    if (head === 'migration') {
+      if (value === undefined) this.migrationsByOrganisation.delete(rest.join(':'));
+      else this.migrationsByOrganisation.set(rest.join(':'), JSON.parse(value) as MigrationDecision);
+      return;
+    }
     if (head === 'purge') {
       const key = rest.join(':');
       if (value === undefined) this.purges.delete(key);

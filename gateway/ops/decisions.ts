@@ -5,6 +5,7 @@ import {
   DecisionState,
   storedField,
   type ControlEvent,
+  type MigrationDecision,
   type SupplierDecision,
 } from './decision-state.js';
 
@@ -12,6 +13,7 @@ export type {
   ControlAction,
   ControlEvent,
   IsolationDecision,
+  MigrationDecision,
   QuarantineDecision,
   SupplierDecision,
 } from './decision-state.js';
@@ -98,6 +100,11 @@ export class DecisionStore {
 
   purgedBefore(supplier: string, patientTag: string): number | undefined {
     return this.state.purgedBefore(supplier, patientTag);
+  }
+
+  /** Migrations scheduled or in effect, by organisation. */
+  migrations(): ReadonlyMap<string, MigrationDecision> {
+    return this.state.migrations();
   }
 
   /** Hears actions taken on other replicas, and differences found on (re)reading the shared decisions. */

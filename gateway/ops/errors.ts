@@ -13,6 +13,20 @@ export const OpsErrorCode = {
   INVALID_CUTOFF: 400,
   /** A purge by patient with an invalid NHS number. */
   INVALID_NHS_NUMBER: 400,
+  /** A migration of an organisation the market does not declare, or that no supplier serves. */
+  UNKNOWN_ORGANISATION: 404,
+  /** A migration to a supplier of another record domain, or to a domain's national fallback. */
+  WRONG_DOMAIN: 400,
+  /** A cut-over that is not an ISO 8601 date-time with a zone, or is in the past. */
+  INVALID_CUTOVER: 400,
+  /** A migration to the supplier that already serves the organisation. */
+  ALREADY_SERVED: 409,
+  /** Another migration of the organisation is waiting for its cut-over (cancel it first); or a rollback before the cut-over. */
+  MIGRATION_PENDING: 409,
+  /** A cancellation after the cut-over: the migration has happened (roll it back instead). */
+  MIGRATION_IN_EFFECT: 409,
+  /** No migration of that organisation is scheduled or in effect. */
+  NO_MIGRATION: 404,
   /** The body is not a JSON object. */
   BAD_REQUEST: 400,
   NOT_FOUND: 404,

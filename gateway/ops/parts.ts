@@ -1,6 +1,8 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import type { AuditSink } from '../audit/index.js';
 import type { Jwks } from '../auth/index.js';
+import type { SupplierDirectory } from '../directory/index.js';
 import type { GatewayCache } from '../cache/index.js';
 import type { GatewayMetrics } from '../observability/index.js';
 import type { Supplier } from '../suppliers/index.js';
@@ -10,6 +12,12 @@ import type { DecisionStore } from './decisions.js';
 export interface OpsParts {
   readonly replica: string;
   readonly suppliers: readonly Supplier[];
+  /** Who serves whom: migrations are checked against it. */
+  readonly directory: SupplierDirectory;
+  /** Patients with records at any of these organisations, when the patient source can say. */
+  readonly patientsAt: (organisations: readonly string[]) => number | undefined;
+  /** Every control action is written here too. */
+  readonly audit: AuditSink;
   readonly cache: GatewayCache;
   readonly decisions: DecisionStore;
   readonly metrics: GatewayMetrics;

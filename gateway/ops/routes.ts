@@ -1,25 +1,9 @@
 import { parseIsoDateTime } from '../../lib/iso-time.js';
 import { parseNhsNumber } from '../../schema/nhs-number.js';
-import type { Actor, ControlResult, SupplierControls } from './controls.js';
+import type { SupplierControls } from './controls.js';
 import { OpsError } from './errors.js';
-
-/** A parsed control request: the operator (from the token) and the JSON body. */
-export interface ControlRequest {
-  readonly operator: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly body: Readonly<Record<string, unknown>>;
-}
-
-export type ControlHandler = (request: ControlRequest) => Promise<ControlResult>;
-
-/** A reason is required for every action, and kept short enough to log. */
-function actorOf(request: ControlRequest): Actor {
-  const reason = request.body.reason;
-  if (typeof reason !== 'string' || reason.trim().length < 3 || reason.length > 500) {
-    throw new OpsError('REASON_REQUIRED', 'every control action needs a "reason" of 3 to 500 characters');
-  }
-  return { by: request.operator, reason: reason.trim() };
-}
+import { actorOf, type ControlHandler, type ControlRequest } from './control-request.js';
+import { migrationRoutes } from './migration-routes.js';
 
 function supplierOf(controls: SupplierControls, request: ControlRequest): string {
   const name = request.params.supplier!;
@@ -88,6 +72,7 @@ export function controlRoutes(controls: SupplierControls, now: () => number): Re
       const nhsNumber = nhsNumberOf(r.body.nhsNumber);
       return controls.purge({ nhsNumber }, actorOf(r));
     },
+    ...migrationRoutes(controls, now),
   };
 }
 

@@ -1,11 +1,19 @@
 import type { BreakerStats } from '../breakers/index.js';
 import type { TierHealth } from '../cache/index.js';
 import type { IsolationDecision, QuarantineDecision } from './decisions.js';
+import { viewOf, type MigrationView } from './migrations.js';
 import type { OpsParts } from './parts.js';
 
 export interface SupplierStatus {
   readonly name: string;
+  /** The record domain it serves, and whether as a supplier of organisations or the domain's fallback. */
+  readonly domain: string;
+  readonly role: 'primary' | 'fallback';
   readonly url: string;
+  /** ODS codes of the organisations it serves now, migrations applied. */
+  readonly organisations: readonly string[];
+  /** Blast radius: patients with records at those organisations (null when the patient source cannot say). */
+  readonly patients: number | null;
   readonly state: BreakerStats['state'];
   readonly since: string;
   readonly timeInStateMs: number;
@@ -31,6 +39,14 @@ export interface OpsStatus {
     readonly sharedDecisions: boolean;
   };
   readonly suppliers: readonly SupplierStatus[];
+  /** The record domains, each with its suppliers in order. */
+  readonly domains: readonly {
+    readonly name: string;
+    readonly serves: string;
+    readonly fallback: string | null;
+    readonly suppliers: readonly string[];
+  }[];
+  readonly migrations: readonly MigrationView[];
 }
 
 /** What the status is read from. */
@@ -51,9 +67,23 @@ export async function opsStatus(sources: StatusSources): Promise<OpsStatus> {
         supplier: s.name,
       });
       const decision = sources.decisions.get(s.name);
+      const domain = sources.directory.domain(s.domain);
+      const fallback = domain?.fallback === s.name;
+      // A fallback serves everyone in its domain: its blast radius is every organisation of that kind.
+      const organisations = sources.directory.organisationsOf(s.name);
+      const reach = fallback
+        ? sources.directory.market.organisations
+            .filter((o) => o.type === domain?.serves)
+            .map((o) => o.odsCode)
+        : organisations;
+      const patients = sources.patientsAt(reach);
       return {
         name: s.name,
+        domain: s.domain,
+        role: fallback ? 'fallback' : 'primary',
         url: s.url,
+        organisations,
+        patients: patients ?? null,
         state,
         since: iso(since),
         timeInStateMs: now - since,
@@ -84,5 +114,12 @@ export async function opsStatus(sources: StatusSources): Promise<OpsStatus> {
       sharedDecisions: sources.decisions.shared,
     },
     suppliers,
+    domains: sources.directory.market.domains.map((d) => ({
+      name: d.name,
+      serves: d.serves,
+      fallback: d.fallback ?? null,
+      suppliers: suppliers.filter((s) => s.domain === d.name).map((s) => s.name),
+    })),
+    migrations: [...sources.decisions.migrations().values()].map((m) => viewOf(sources.directory, m, now)),
   };
 }

@@ -20,6 +20,11 @@ export interface IndexedPatient {
  */
 export interface PatientSource {
   lookup(nhsNumbers: readonly string[]): Promise<ReadonlyMap<string, IndexedPatient>>;
+  /**
+   * How many patients have records at any of these organisations, when the source can say (the synthetic
+   * one can; PDS cannot be enumerated): the ops console shows each supplier's blast radius from it.
+   */
+  patientsAt?(organisations: readonly string[]): number;
 }
 
 /** The synthetic population as a PDS-and-locator source. */
@@ -35,6 +40,14 @@ export function populationSource(population: Population): PatientSource {
     });
   }
   return {
+    patientsAt(organisations) {
+      const wanted = new Set(organisations);
+      let count = 0;
+      for (const p of indexed.values()) {
+        if (Object.values(p.locations).some((codes) => codes.some((c) => wanted.has(c)))) count++;
+      }
+      return count;
+    },
     lookup(nhsNumbers) {
       const found = new Map<string, IndexedPatient>();
       for (const n of nhsNumbers) {

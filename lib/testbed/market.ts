@@ -24,7 +24,7 @@ export function marketFile(suppliers: readonly TestSupplier[]): string {
       name: s.name,
       domain: s.domain,
       url: s.url,
-      organisations: s.kind === 'summary-record' ? [] : s.organisations,
+      organisations: s.kind === 'summary-record' ? [] : s.serves,
     })),
   };
   const file = join(mkdtempSync(join(tmpdir(), 'prag-market-')), 'market.json');

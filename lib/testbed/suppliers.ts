@@ -11,6 +11,11 @@ export interface TestSupplier {
   readonly domain: 'gp' | 'hospital';
   /** ODS codes of the organisations whose records it holds. */
   readonly organisations: readonly string[];
+  /**
+   * The organisations the market says it serves (by default those it holds). A supplier can hold a
+   * practice's records before serving it: data loaded ahead of a migration's cut-over.
+   */
+  readonly serves: readonly string[];
   readonly url: string;
   readonly port: number;
   readonly pid: number;
@@ -47,7 +52,7 @@ function preset(name: string): {
 export async function startSupplier(
   name: string,
   env: Record<string, string> = {},
-  options: { captureOutput?: boolean } = {},
+  options: { captureOutput?: boolean; serves?: readonly string[] } = {},
 ): Promise<TestSupplier> {
   const captured: string[] = [];
   const { kind, domain, organisations } = preset(name);
@@ -84,6 +89,7 @@ export async function startSupplier(
     kind,
     domain,
     organisations: held,
+    serves: options.serves ?? held,
     url,
     port,
     get pid() {

@@ -27,7 +27,8 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
     [gp, hospital] = await Promise.all([startSupplier('gp'), startSupplier('hospital')]);
     gateway = await startTestGateway(
       { gp, hospital },
-      { BREAKER_TIMEOUT_MS: '400', BREAKER_IDLE_PROBE_MS: '200', BREAKER_RESET_TIMEOUT_MS: '60000' },
+      // The idle probe finds a killed supplier at once; a generous timeout keeps a busy machine from failing it.
+      { BREAKER_TIMEOUT_MS: '3000', BREAKER_IDLE_PROBE_MS: '200', BREAKER_RESET_TIMEOUT_MS: '60000' },
       { cacheObserver: writes },
     );
     browser = await chromium.launch({
@@ -50,7 +51,7 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
     await Promise.all([gp?.stop(), hospital?.stop()]);
   });
 
-  it('asks for the ops token, then shows one live card per supplier', async () => {
+  it('asks for the ops token, then shows one live card per supplier, grouped by record domain', async () => {
     await page.goto(gateway.ops.url);
     await expect.poll(() => page.locator('#login').isVisible()).toBe(true);
     await page.fill('#token', TEST_OPS_TOKEN);
@@ -58,7 +59,13 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
     await card('gp').waitFor();
     expect(await card('gp').locator('.badge').textContent()).toBe('CLOSED');
     expect(await card('hospital').locator('.badge').textContent()).toBe('CLOSED');
+    expect(await page.locator('section.domain[data-domain=gp] article').count()).toBe(1);
+    expect(await page.locator('section.domain[data-domain=hospital] article').count()).toBe(1);
+    // Each card says whom the supplier serves and how many patients an outage would touch.
+    expect(await card('gp').textContent()).toMatch(/Serves\s*A81001, A81002, B82005/);
+    expect(await card('gp').textContent()).toMatch(/Blast radius\s*\d{3,} patients/);
     await expect.poll(() => page.locator('#stream').textContent()).toBe('live');
+    await page.screenshot({ path: 'test-results/ops-dashboard-domains.png', fullPage: true });
   });
 
   it('turns a card OPEN when its supplier is killed, without anyone reloading the page', async () => {

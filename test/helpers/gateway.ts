@@ -23,6 +23,7 @@ export const TEST_POPULATION = generatePopulation();
 /** 32 bytes as hex: a fixed cache key so a restarted gateway can read what the last one wrote. */
 export const TEST_CACHE_KEY = 'a1'.repeat(32);
 export const TEST_OPS_TOKEN = 'test-ops-token-0123456789';
+let replicas = 0;
 
 /**
  * A gateway in this process (so a test can hand it a clock), talking over real HTTP to real supplier
@@ -39,6 +40,8 @@ export async function startTestGateway(
     OPS_PORT: '0',
     OPS_TOKEN: TEST_OPS_TOKEN,
     SUPPLIERS_FILE: marketFile(Object.values(suppliers)),
+    // Each test gateway is a replica of its own (several may run in one process).
+    GATEWAY_REPLICA_ID: `test-${process.pid}-${++replicas}`,
     CACHE_ENCRYPTION_KEY: TEST_CACHE_KEY,
     ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
     CACHE_REFRESH_INTERVAL_MS: '0',

@@ -36,7 +36,12 @@ describe('stale-if-error cache governance, with a real Redis', () => {
   let gateway: RunningGateway;
   const writes = new WriteCounter();
   const clock = new ShiftedClock();
-  const env = () => ({ REDIS_URL: redis.url, BREAKER_TIMEOUT_MS: '400', CACHE_MAX_STALENESS_HOURS: '72' });
+  const env = () => ({
+    REDIS_URL: redis.url,
+    BREAKER_TIMEOUT_MS: '400',
+    BREAKER_IDLE_PROBE_MS: '0',
+    CACHE_MAX_STALENESS_HOURS: '72',
+  });
   const keys = () => inspect.keys('*');
 
   beforeAll(async () => {

@@ -24,6 +24,7 @@ import {
 /** Short breaker timings so real processes walk through every state within a test. */
 const BREAKER = {
   BREAKER_TIMEOUT_MS: '400',
+  BREAKER_IDLE_PROBE_MS: '0',
   BREAKER_VOLUME_THRESHOLD: '3',
   BREAKER_RESET_TIMEOUT_MS: '600',
   BREAKER_ROLLING_WINDOW_MS: '5000',

@@ -15,7 +15,9 @@ import { availabilityOf, nextPatient, patientOf, record, warm, WriteCounter } fr
 type Status = {
   suppliers: { name: string; state: string; staleServed: number; isolation: unknown; quarantine: unknown }[];
 };
-const ENV = { BREAKER_TIMEOUT_MS: '400', BREAKER_RESET_TIMEOUT_MS: '600', BREAKER_IDLE_PROBE_MS: '200' };
+// The idle probe (200 ms) finds a killed supplier at once (connection refused); a generous timeout keeps a
+// probe of a healthy supplier on a busy machine from being read as a failure.
+const ENV = { BREAKER_TIMEOUT_MS: '3000', BREAKER_RESET_TIMEOUT_MS: '600', BREAKER_IDLE_PROBE_MS: '200' };
 
 describe('ops surface over real processes', () => {
   let processes: TestProcesses;

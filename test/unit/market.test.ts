@@ -131,10 +131,7 @@ describe('the supplier directory', () => {
       domain: 'gp',
       from: 'gp-aurora',
       to: 'gp-birch',
-      at: at + 60_000,
-      by: 'ops',
-      reason: 'contract change',
-      scheduledAt: new Date(at).toISOString(),
+      cutover: new Date(at + 60_000).toISOString(),
     });
     expect(directory.servingAt('A81001')).toEqual({ supplier: 'gp-aurora' });
     now = at + 60_000;

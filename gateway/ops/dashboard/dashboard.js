@@ -77,6 +77,14 @@ function card(s) {
     );
   }
   const facts = document.createElement('dl');
+  row(
+    facts,
+    s.role === 'fallback' ? 'Fallback for' : 'Serves',
+    s.role === 'fallback'
+      ? 'every patient whose own supplier cannot answer'
+      : s.organisations.join(', ') || 'nobody now',
+  );
+  row(facts, 'Blast radius', s.patients === null ? 'unknown' : `${s.patients} patients`);
   row(facts, 'In this state', duration(Date.now() - Date.parse(s.since)));
   row(
     facts,
@@ -115,9 +123,44 @@ function card(s) {
   return article;
 }
 
+/** One section per record domain, its suppliers' cards inside. */
+function domainSection(domain, suppliers) {
+  const section = document.createElement('section');
+  section.className = 'domain';
+  section.dataset.domain = domain.name;
+  const reach =
+    domain.serves === 'practice'
+      ? "by their practice's GP system"
+      : `by every ${domain.serves} holding records`;
+  section.append(text('h2', `${domain.name} record domain · patients reach suppliers ${reach}`));
+  const cards = document.createElement('div');
+  cards.className = 'cards';
+  cards.append(...domain.suppliers.map((name) => card(suppliers.find((s) => s.name === name))));
+  section.append(cards);
+  return section;
+}
+
+function migrationsPanel(migrations) {
+  const panel = $('migrations-panel');
+  if (migrations.length === 0) {
+    panel.replaceChildren(text('p', 'No practice migrations scheduled or in effect.'));
+    return;
+  }
+  const list = document.createElement('ul');
+  for (const m of migrations) {
+    const when =
+      m.state === 'scheduled'
+        ? `moves at ${new Date(m.cutover).toLocaleString()}`
+        : `moved ${ago(m.cutover)}`;
+    list.append(text('li', `${m.organisation}: ${m.from} → ${m.to} — ${when} (${m.by}: ${m.reason})`));
+  }
+  panel.replaceChildren(text('h2', 'Practice migrations'), list);
+}
+
 function render(status) {
   latest = status;
-  $('cards').replaceChildren(...status.suppliers.map(card));
+  $('cards').replaceChildren(...status.domains.map((d) => domainSection(d, status.suppliers)));
+  migrationsPanel(status.migrations);
   const tiers = status.cache.tiers
     .map((t) => `${t.tier} ${t.status}${t.detail ? ` (${t.detail})` : ''}`)
     .join(' · ');
