@@ -11,8 +11,8 @@ import { createLogger } from '../lib/logger.js';
 import { maskNhsNumber } from '../schema/nhs-number.js';
 import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
 import { startGateway, type RunningGateway } from './app.js';
-import { populationSource } from './patient-index/index.js';
-import { ConfigError, loadConfig } from './config/index.js';
+import { fileSource, populationSource, type PatientSource } from './patient-index/index.js';
+import { ConfigError, loadConfig, type GatewayConfig } from './config/index.js';
 
 const logger = createLogger('gateway');
 let running: RunningGateway | undefined;
@@ -28,22 +28,29 @@ async function main(): Promise<void> {
       'OPS_TOKEN is not set: generated an ops token for this process and wrote it to this file (development only; production refuses to start without one)',
     );
   }
-  // The production seam: a PDS-and-record-locator source would be built here. Until one exists the index
-  // serves the synthetic population, in every mode, and says so.
+  running = await startGateway(config, { clock: systemClock, logger, patients: await patientSource(config) });
+  announceListening({ service: 'gateway', url: running.url, urls: { ops: running.ops.url } });
+}
+
+/**
+ * The production seam: where the patient index finds people and their records. A snapshot file (an export
+ * of PDS and the record locator, reloaded when it changes) when PATIENT_INDEX_FILE is set; otherwise the
+ * synthetic population, in any mode, and the log says so.
+ */
+async function patientSource(config: GatewayConfig): Promise<PatientSource> {
+  if (config.patientIndexFile) {
+    logger.info('patient index: snapshot file (PATIENT_INDEX_FILE), reloaded when it changes');
+    return fileSource(config.patientIndexFile, { clock: systemClock, logger });
+  }
   const population = generatePopulation({
     ...config.population,
     referenceDate: DEFAULT_POPULATION.referenceDate,
   });
   logger.info(
     { patients: population.patients.length, sample: maskNhsNumber(population.fixtures.sample) },
-    'patient index: synthetic population (development data; production needs a PDS-and-locator PatientSource)',
+    'patient index: synthetic population (development data; production needs PATIENT_INDEX_FILE or a PDS-and-locator PatientSource)',
   );
-  running = await startGateway(config, {
-    clock: systemClock,
-    logger,
-    patients: populationSource(population),
-  });
-  announceListening({ service: 'gateway', url: running.url, urls: { ops: running.ops.url } });
+  return populationSource(population);
 }
 
 const stop = (signal: string) => {

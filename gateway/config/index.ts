@@ -33,6 +33,8 @@ export interface GatewayConfig {
   readonly suppliers: readonly SupplierSettings[];
   readonly cache: CacheSettings;
   readonly population: { readonly seed: number; readonly size: number };
+  /** A patient index snapshot to serve (PDS and locator export) instead of the synthetic population. */
+  readonly patientIndexFile: string | undefined;
   readonly ops: OpsSettings & {
     /** Set when no token was configured (development only): the token generated for this process. */
     readonly generatedToken?: string;
@@ -74,6 +76,7 @@ const schema = z.object({
   CACHE_REFRESH_INTERVAL_MS: integer(1_000, 0, 3_600_000),
   CACHE_MEMORY_MAX_MB: integer(32, 1, 4_096),
   CACHE_FRESH_FOR_MS: integer(0, 0, 60_000),
+  PATIENT_INDEX_FILE: z.string().min(1).optional(),
   SYNTHETIC_SEED: integer(DEFAULT_POPULATION.seed, 0, 2 ** 32 - 1),
   SYNTHETIC_PATIENTS: integer(DEFAULT_POPULATION.size, 5, 100_000),
   OPS_HOST: host('127.0.0.1'),
@@ -198,6 +201,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       redisTimeoutMs: parsed.REDIS_TIMEOUT_MS,
     },
     population: { seed: parsed.SYNTHETIC_SEED, size: parsed.SYNTHETIC_PATIENTS },
+    patientIndexFile: parsed.PATIENT_INDEX_FILE,
     ops: opsSettings(parsed),
     replica: parsed.GATEWAY_REPLICA_ID ?? `${hostname()}-${process.pid}`,
     auth: authSettings(parsed),

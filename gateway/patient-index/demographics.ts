@@ -27,34 +27,47 @@ export interface PatientSource {
   patientsAt?(organisations: readonly string[]): number;
 }
 
-/** The synthetic population as a PDS-and-locator source. */
-export function populationSource(population: Population): PatientSource {
-  const indexed = new Map<string, IndexedPatient>();
-  for (const p of population.patients) {
-    indexed.set(p.demographics.nhsNumber, {
-      demographics: p.demographics,
-      locations: {
-        practice: [p.demographics.registeredPracticeOds],
-        trust: p.hospital.map((r) => r.trust.odsCode),
-      },
-    });
-  }
+/** A source over patients held in memory (read through `current`, which may be swapped). */
+export function memorySource(current: () => ReadonlyMap<string, IndexedPatient>): PatientSource {
   return {
-    patientsAt(organisations) {
-      const wanted = new Set(organisations);
-      let count = 0;
-      for (const p of indexed.values()) {
-        if (Object.values(p.locations).some((codes) => codes.some((c) => wanted.has(c)))) count++;
-      }
-      return count;
-    },
     lookup(nhsNumbers) {
+      const patients = current();
       const found = new Map<string, IndexedPatient>();
       for (const n of nhsNumbers) {
-        const patient = indexed.get(n);
+        const patient = patients.get(n);
         if (patient) found.set(n, patient);
       }
       return Promise.resolve(found);
     },
+    patientsAt(organisations) {
+      const wanted = new Set(organisations);
+      let count = 0;
+      for (const p of current().values()) {
+        if (Object.values(p.locations).some((codes) => codes.some((c) => wanted.has(c)))) count++;
+      }
+      return count;
+    },
   };
+}
+
+/** Each synthetic patient as the index knows them: demographics, practice, every trust holding records. */
+export function indexedPatients(population: Population): Map<string, IndexedPatient> {
+  return new Map(
+    population.patients.map((p) => [
+      p.demographics.nhsNumber,
+      {
+        demographics: p.demographics,
+        locations: {
+          practice: [p.demographics.registeredPracticeOds],
+          trust: p.hospital.map((r) => r.trust.odsCode),
+        },
+      },
+    ]),
+  );
+}
+
+/** The synthetic population as a PDS-and-locator source. */
+export function populationSource(population: Population): PatientSource {
+  const patients = indexedPatients(population);
+  return memorySource(() => patients);
 }

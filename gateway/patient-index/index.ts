@@ -7,7 +7,14 @@ import { buildSubgraph, PATIENT_INDEX } from '../../schema/index.js';
 import { LocalDataSource } from './local-data-source.js';
 import { indexResolvers, type IndexResolverOptions } from './resolvers.js';
 
-export { populationSource, type IndexedPatient, type PatientSource } from './demographics.js';
+export {
+  indexedPatients,
+  memorySource,
+  populationSource,
+  type IndexedPatient,
+  type PatientSource,
+} from './demographics.js';
+export { fileSource, type IndexSnapshot } from './file-source.js';
 
 /** The index's executable subgraph schema (its resolvers expect a GatewayContext). */
 export function buildPatientIndexSchema(options: IndexResolverOptions): GraphQLSchema {
