@@ -9,6 +9,7 @@ import {
   type TestSupplier,
 } from '../../lib/testbed/index.js';
 import { compose, SUBGRAPHS, subgraphSdl } from '../../schema/index.js';
+import { REFERENCE_MARKET } from '../../subgraphs/synthetic/index.js';
 
 /**
  * Everything the targets share for a whole run: the two supplier processes (fault injection on), a private
@@ -22,6 +23,8 @@ export interface BenchEnvironment {
   readonly index: Launched;
   readonly supergraphFile: string;
   readonly urls: Readonly<Record<string, string>>;
+  /** The reference market, one process per supplier, started the first time a target asks for it. */
+  market(): Promise<ReadonlyMap<string, TestSupplier>>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function startEnvironment(): Promise<BenchEnvironment> {
   if (!composed.ok) throw new Error(`composition failed: ${composed.errors.join('; ')}`);
   const supergraphFile = join(mkdtempSync(join(tmpdir(), 'prag-bench-')), 'supergraph.graphql');
   writeFileSync(supergraphFile, composed.supergraphSdl);
+  let market: Promise<ReadonlyMap<string, TestSupplier>> | undefined;
   return {
     gp,
     hospital,
@@ -64,8 +68,19 @@ export async function startEnvironment(): Promise<BenchEnvironment> {
     index,
     supergraphFile,
     urls,
+    market: () =>
+      (market ??= Promise.all(REFERENCE_MARKET.map((s) => startSupplier(s.name, supplierEnv))).then(
+        (started) => new Map(started.map((s) => [s.name, s])),
+      )),
     stop: async () => {
-      await Promise.all([gp.stop(), hospital.stop(), redis.stop(), index.stop()]);
+      const suppliers = market ? [...(await market).values()] : [];
+      await Promise.all([
+        gp.stop(),
+        hospital.stop(),
+        redis.stop(),
+        index.stop(),
+        ...suppliers.map((s) => s.stop()),
+      ]);
     },
   };
 }

@@ -33,6 +33,8 @@ export interface LoadResult {
   readonly incomplete: number;
   /** Share of answers carrying every section (live or stale). */
   readonly completeShare: number;
+  /** Answers and complete answers per patient group, when the target's verdicts name groups. */
+  readonly groups: Readonly<Record<string, { readonly complete: number; readonly total: number }>>;
   readonly peakRssMb: number;
   /** Each change of the GP breaker state as answers reported it, ms from the start. */
   readonly transitions: readonly { readonly at: number; readonly state: string }[];
@@ -85,6 +87,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const inFlight = new Set<Ctx>();
   let complete = 0;
   let incomplete = 0;
+  const groups: Record<string, { complete: number; total: number }> = {};
   let aborted: string | undefined;
   const start = performance.now();
   const rss = samplePeakRss(plan.pid);
@@ -125,6 +128,11 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
               if (verdict.breaker && transitions.at(-1)?.state !== verdict.breaker) {
                 transitions.push({ at: Math.round(at + latencyMs), state: verdict.breaker });
               }
+              if (verdict.group) {
+                const group = (groups[verdict.group] ??= { complete: 0, total: 0 });
+                group.total++;
+                if (verdict.kind === 'complete') group.complete++;
+              }
               if (verdict.kind === 'complete') complete++;
               else if (verdict.kind === 'incomplete') {
                 incomplete++;
@@ -158,6 +166,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     complete,
     incomplete,
     completeShare: samples.length === 0 ? 0 : complete / samples.length,
+    groups,
     peakRssMb,
     transitions,
     samples,

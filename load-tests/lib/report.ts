@@ -23,6 +23,8 @@ export interface Summary {
   readonly afterOpenP99?: number;
   readonly errors: number;
   readonly completeShare: number;
+  /** Complete share per patient group (the market scenario), over every repeat. */
+  readonly groups?: Readonly<Record<string, number>>;
   readonly peakRssMb: number;
   readonly aborted?: string;
 }
@@ -58,9 +60,23 @@ export function summarise(records: readonly RunRecord[]): Summary[] {
       errors: results.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx + r.stuck, 0),
       completeShare: requests === 0 ? 0 : results.reduce((sum, r) => sum + r.complete, 0) / requests,
       peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+      ...groupShares(results),
       ...(aborted ? { aborted } : {}),
     };
   });
+}
+
+function groupShares(results: readonly LoadResult[]): { groups?: Record<string, number> } {
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.groups)))];
+  if (names.length === 0) return {};
+  const share = (name: string) => {
+    const [complete, total] = results.reduce(
+      ([c, t], r) => [c + (r.groups[name]?.complete ?? 0), t + (r.groups[name]?.total ?? 0)],
+      [0, 0],
+    );
+    return total === 0 ? 0 : complete / total;
+  };
+  return { groups: Object.fromEntries(names.map((n) => [n, share(n)])) };
 }
 
 export function machine() {
@@ -130,6 +146,13 @@ export function markdown(
         `| ${TARGETS[r.target]!.label} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.max} | ${r.afterOpenP99 ?? '–'} | ${r.errors} | ${pct(r.completeShare)} | ${r.peakRssMb} |` +
           (r.aborted ? ` aborted: ${r.aborted}` : ''),
       );
+    }
+    for (const r of rows.filter((row) => row.groups)) {
+      const groups = Object.entries(r.groups!).map(
+        ([g, share]) =>
+          `${g === 'rest' ? 'the rest of the population' : `${g}'s patients`} ${pct(share)} complete`,
+      );
+      lines.push('', `${TARGETS[r.target]!.label}: ${groups.join('; ')}.`);
     }
     lines.push('');
   }

@@ -11,6 +11,8 @@ export interface Scenario {
   readonly connections?: number;
   /** A supplier is failing: missing sections are counted, not treated as wrong answers. */
   readonly degraded: boolean;
+  /** The targets it applies to, when not every one (the market scenario needs the market target). */
+  readonly targets?: readonly string[];
   apply(env: BenchEnvironment): Promise<void>;
   clear(env: BenchEnvironment): Promise<void>;
 }
@@ -63,6 +65,14 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
     degraded: true,
     apply: gpFault({ mode: 'flap', periodMs: 1_000, failure: 'http-500' }),
     clear: gpHealthy,
+  },
+  'gp-system-killed': {
+    name: 'gp-system-killed',
+    description: 'one GP system of three (gp-aurora) killed, over the reference market',
+    degraded: true,
+    targets: ['market'],
+    apply: async (env) => (await env.market()).get('gp-aurora')!.kill(),
+    clear: async (env) => (await env.market()).get('gp-aurora')!.restart(),
   },
   'redis-down': {
     name: 'redis-down',

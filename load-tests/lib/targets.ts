@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import { launch, type Launched } from '../../lib/launch.js';
 import { marketFile, TEST_ASSERTION_KEY } from '../../lib/testbed/index.js';
+import { REFERENCE_MARKET } from '../../subgraphs/synthetic/index.js';
 import { BENCH_AUTH_ENV } from './auth.js';
 import { population } from './patients.js';
 import type { BenchEnvironment } from './environment.js';
@@ -14,6 +15,8 @@ export interface Verdict {
   /** This gateway's reported GP breaker state, when the answer carries it. */
   readonly breaker?: string;
   readonly detail?: string;
+  /** The group of patients the answer counts for (the market scenario: the killed system's or the rest). */
+  readonly group?: string;
 }
 
 export interface RunningTarget {
@@ -97,6 +100,24 @@ const record = {
   verify: verifyRecord,
 };
 
+/** The practices of the GP system the market scenario kills. */
+const KILLED_PRACTICES = new Set(REFERENCE_MARKET.find((s) => s.name === 'gp-aurora')!.organisations);
+
+/** This gateway's production settings, in front of the suppliers a market file names. */
+const gatewayEnv = (suppliersFile: string, env: BenchEnvironment) => ({
+  ...BENCH_ENV,
+  GATEWAY_PORT: '0',
+  OPS_PORT: '0',
+  SUPPLIERS_FILE: suppliersFile,
+  REDIS_URL: env.redis.url,
+  CACHE_ENCRYPTION_KEY: CACHE_KEY,
+  OPS_TOKEN: 'benchmark-ops-token-0123456789',
+  // Signed as in production; the suppliers do not verify (the peers cannot sign), see environment.ts.
+  ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
+  AUDIT_LOG: join(tmpdir(), `prag-bench-audit-${process.pid}.log`),
+  ...BENCH_AUTH_ENV,
+});
+
 const PEERS_DIR = 'load-tests/peers';
 function ensurePeersInstalled(): void {
   if (existsSync(`${PEERS_DIR}/node_modules/.package-lock.json`)) return;
@@ -117,19 +138,30 @@ export const TARGETS: Readonly<Record<string, Target>> = {
           tsx: false,
           execArgv: GATEWAY_NODE_FLAGS,
           output: 'inherit',
-          env: {
-            ...BENCH_ENV,
-            GATEWAY_PORT: '0',
-            OPS_PORT: '0',
-            SUPPLIERS_FILE: marketFile([env.gp, env.hospital]),
-            REDIS_URL: env.redis.url,
-            CACHE_ENCRYPTION_KEY: CACHE_KEY,
-            OPS_TOKEN: 'benchmark-ops-token-0123456789',
-            // Signed as in production; the suppliers do not verify (the peers cannot sign), see environment.ts.
-            ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
-            AUDIT_LOG: join(tmpdir(), `prag-bench-audit-${process.pid}.log`),
-            ...BENCH_AUTH_ENV,
-          },
+          env: gatewayEnv(marketFile([env.gp, env.hospital]), env),
+        }),
+      ),
+  },
+  market: {
+    name: 'market',
+    label: 'this gateway over the reference market (3 GP systems, 3 trusts, summary record)',
+    scenarios: ['healthy', 'gp-system-killed'],
+    body: record.body,
+    // Which GP system a patient belongs to decides the group their answer counts in.
+    verify: (raw, n) => ({
+      ...verifyRecord(raw, n),
+      group: KILLED_PRACTICES.has(population.byNhsNumber.get(n)!.demographics.registeredPracticeOds)
+        ? 'gp-aurora'
+        : 'rest',
+    }),
+    start: async (env) =>
+      running(
+        await launch({
+          entry: 'dist/gateway/main.js',
+          tsx: false,
+          execArgv: GATEWAY_NODE_FLAGS,
+          output: 'inherit',
+          env: gatewayEnv(marketFile([...(await env.market()).values()]), env),
         }),
       ),
   },
