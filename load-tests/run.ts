@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       for (const name of order) {
         const target = TARGETS[name]!;
         if (target.scenarios && !target.scenarios.includes(scenarioName)) continue;
-        if (SCENARIOS[scenarioName]!.targets && !SCENARIOS[scenarioName]!.targets!.includes(name)) continue;
+        if (SCENARIOS[scenarioName]!.targets && !SCENARIOS[scenarioName]!.targets.includes(name)) continue;
         await measure(target, scenarioName, repeat);
       }
     }

@@ -1,5 +1,5 @@
 import type { SupplierControls } from './controls.js';
-import { migrationOf, plannedMigration, viewOf } from './migrations.js';
+import { migrationOf, plannedMigration, viewsOf } from './migrations.js';
 import { actorOf, type ControlHandler } from './control-request.js';
 
 /**
@@ -13,7 +13,7 @@ export function migrationRoutes(
   return {
     'GET /api/migrations': async () => {
       const at = now();
-      return { migrations: [...controls.migrations.values()].map((m) => viewOf(controls.directory, m, at)) };
+      return { migrations: viewsOf(controls.directory, controls.migrations, at) };
     },
     'POST /api/migrations': (r) => {
       const migration = plannedMigration(controls.directory, r.body, controls.migrations, now());

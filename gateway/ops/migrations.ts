@@ -8,12 +8,18 @@ export interface MigrationView extends MigrationDecision {
   readonly state: 'scheduled' | 'in-effect';
 }
 
-export function viewOf(
+/**
+ * Every migration as the ops API shows it, by organisation code: a stable order, whatever order the shared
+ * decisions were last read from Redis in.
+ */
+export function viewsOf(
   directory: SupplierDirectory,
-  decision: MigrationDecision,
+  migrations: ReadonlyMap<string, MigrationDecision>,
   now: number,
-): MigrationView {
-  return { ...decision, state: directory.cutoverOf(decision) <= now ? 'in-effect' : 'scheduled' };
+): MigrationView[] {
+  return [...migrations.values()]
+    .sort((a, b) => a.organisation.localeCompare(b.organisation))
+    .map((m) => ({ ...m, state: directory.cutoverOf(m) <= now ? 'in-effect' : 'scheduled' }));
 }
 
 /**

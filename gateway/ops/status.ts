@@ -1,7 +1,7 @@
 import type { BreakerStats } from '../breakers/index.js';
 import type { TierHealth } from '../cache/index.js';
 import type { IsolationDecision, QuarantineDecision } from './decisions.js';
-import { viewOf, type MigrationView } from './migrations.js';
+import { viewsOf, type MigrationView } from './migrations.js';
 import type { OpsParts } from './parts.js';
 
 export interface SupplierStatus {
@@ -120,6 +120,6 @@ export async function opsStatus(sources: StatusSources): Promise<OpsStatus> {
       fallback: d.fallback ?? null,
       suppliers: suppliers.filter((s) => s.domain === d.name).map((s) => s.name),
     })),
-    migrations: [...sources.decisions.migrations().values()].map((m) => viewOf(sources.directory, m, now)),
+    migrations: viewsOf(sources.directory, sources.decisions.migrations(), now),
   };
 }
