@@ -13,9 +13,15 @@ export interface ListeningMessage {
   readonly urls?: Record<string, string>;
 }
 
-/** Called by a child once it serves; a no-op when the process was not started by `launch`. */
+/**
+ * Called by a child once it serves; a no-op when the process was not started by `launch`. A launched child
+ * also stops (as on SIGTERM) when its parent goes away without stopping it, so a killed `npm start` or test
+ * run never leaves suppliers holding their ports.
+ */
 export function announceListening(message: Omit<ListeningMessage, 'type'>): void {
-  process.send?.({ type: 'listening', ...message } satisfies ListeningMessage);
+  if (!process.send) return;
+  process.send({ type: 'listening', ...message } satisfies ListeningMessage);
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 export interface Launched {

@@ -142,7 +142,7 @@ function show(command: string, body: Record<string, unknown>): string {
       .join('\n');
   }
   const event = body.event as Record<string, unknown> | undefined;
-  return `${String(event?.action)} done by ${String(event?.by)}${body.replicated === false ? ' (this replica only: Redis not reachable)' : ''}`;
+  return `${String(event?.action)} done by ${String(event?.by)}${body.replicated === false ? ' (on this replica only: decisions are shared through Redis, and it is not configured or not reachable)' : ''}`;
 }
 
 async function main(): Promise<void> {
