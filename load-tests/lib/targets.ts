@@ -125,22 +125,24 @@ function ensurePeersInstalled(): void {
   execSync('npm ci --no-audit --no-fund', { cwd: PEERS_DIR, stdio: 'inherit' });
 }
 
+/** Built JavaScript with the production heap cap, as deployed (see docs/performance.md). */
+const startBuiltGateway = async (env: Record<string, string>) =>
+  running(
+    await launch({
+      entry: 'dist/gateway/main.js',
+      tsx: false,
+      execArgv: GATEWAY_NODE_FLAGS,
+      output: 'inherit',
+      env,
+    }),
+  );
+
 export const TARGETS: Readonly<Record<string, Target>> = {
   gateway: {
     name: 'gateway',
     label: 'this gateway (breakers + cache + Redis)',
     ...record,
-    start: async (env) =>
-      running(
-        await launch({
-          // Built JavaScript with the production heap cap, as deployed (see docs/performance.md).
-          entry: 'dist/gateway/main.js',
-          tsx: false,
-          execArgv: GATEWAY_NODE_FLAGS,
-          output: 'inherit',
-          env: gatewayEnv(marketFile([env.gp, env.hospital]), env),
-        }),
-      ),
+    start: (env) => startBuiltGateway(gatewayEnv(marketFile([env.gp, env.hospital]), env)),
   },
   market: {
     name: 'market',
@@ -154,16 +156,7 @@ export const TARGETS: Readonly<Record<string, Target>> = {
         ? 'gp-aurora'
         : 'rest',
     }),
-    start: async (env) =>
-      running(
-        await launch({
-          entry: 'dist/gateway/main.js',
-          tsx: false,
-          execArgv: GATEWAY_NODE_FLAGS,
-          output: 'inherit',
-          env: gatewayEnv(marketFile([...(await env.market()).values()]), env),
-        }),
-      ),
+    start: async (env) => startBuiltGateway(gatewayEnv(marketFile([...(await env.market()).values()]), env)),
   },
   apollo: {
     name: 'apollo',
