@@ -20,12 +20,17 @@ import { LocationPolicy } from './confidentiality/index.js';
 import { SupplierDirectory } from './directory/index.js';
 import { createPatientIndex, type PatientSource } from './patient-index/index.js';
 import { DomainDataSource, EmptyAnswers } from './routing/index.js';
-import { createSupplier, IdentitySelection, type Supplier } from './suppliers/index.js';
+import { guardWarmUp, SupergraphGenerations } from './supergraph/index.js';
+import { createSupplier, IdentitySelection, SupplierSet, type Supplier } from './suppliers/index.js';
+
+/** A replaced or removed supplier has this long to finish its calls (above any supplier timeout). */
+const RETIRE_GRACE_MS = 30_000;
 
 export interface RunningGateway {
   /** The clinicians' GraphQL URL. */
   readonly url: string;
   readonly port: number;
+  /** The suppliers in service now (the registry may change them while the gateway runs). */
   readonly suppliers: readonly Supplier[];
   readonly cache: GatewayCache;
   readonly ops: { readonly url: string; readonly controls: SupplierControls };
@@ -101,11 +106,12 @@ async function start(
       "ASSERTION_SIGNING_KEY is not set: signing supplier assertions with a key generated for this process (development only; production refuses to start without one). Suppliers must fetch this process's JWKS.",
     );
   }
-  const suppliers = config.suppliers.map((settings) =>
-    createSupplier(settings, { clock, cache: cache.entities, observer: metrics, assertions }),
+  const suppliers = new SupplierSet(
+    (settings) => createSupplier(settings, { clock, cache: cache.entities, observer: metrics, assertions }),
+    RETIRE_GRACE_MS,
   );
-  closers.push(() => Promise.all(suppliers.map((s) => s.close())));
-  for (const supplier of suppliers) {
+  closers.push(() => suppliers.close());
+  suppliers.onAdded((supplier) => {
     metrics.watch(supplier.breaker);
     supplier.breaker.onTransition((t) =>
       logger.warn(
@@ -113,22 +119,23 @@ async function start(
         `breaker ${t.supplier}: ${t.from} -> ${t.to}`,
       ),
     );
+    // A supplier put in service while isolated stays isolated: no request reaches it until restored.
     const isolation = decisions.get(supplier.name).isolation;
     if (isolation) supplier.breaker.isolate(`isolated by ${isolation.by}: ${isolation.reason}`);
-  }
+  });
+  suppliers.apply(config.suppliers);
   const index = createPatientIndex({ source: deps.patients });
   const directory = new SupplierDirectory(config.market, {
     now: () => clock.now(),
     migrations: () => decisions.migrations(),
   });
-  const clients = new Map(suppliers.map((s) => [s.name, s.client]));
   const domains = new Map(
     config.market.domains.map((domain) => {
       const markings = fieldMarkings(subgraphSdl(domain.name));
       const source = new DomainDataSource({
-        domain,
+        domain: domain.name,
         directory,
-        client: (name) => clients.get(name),
+        client: (name) => suppliers.get(name)?.client,
         identity: new IdentitySelection(),
         location: new LocationPolicy(markings),
         empty: new EmptyAnswers(markings),
@@ -143,16 +150,22 @@ async function start(
   // process; a patient-record gateway sends nothing to third parties. The switch is only an environment
   // variable, read when the gateway is constructed.
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
-  const gateway = new ApolloGateway({
-    supergraphSdl: loadSupergraph(),
+  const gateway = new SupergraphGenerations(loadSupergraph(), {
+    build: (supergraphSdl) =>
+      new ApolloGateway({
+        supergraphSdl,
+        logger,
+        buildService: ({ name }) => {
+          if (name === PATIENT_INDEX) return guardWarmUp(index);
+          const domain = domains.get(name);
+          if (!domain)
+            throw new Error(`the supergraph names subgraph "${name}", which is not a domain of the market`);
+          return guardWarmUp(domain);
+        },
+      }),
+    operations: () => Promise.resolve([]),
     logger,
-    buildService: ({ name }) => {
-      if (name === PATIENT_INDEX) return index;
-      const domain = domains.get(name);
-      if (!domain)
-        throw new Error(`the supergraph names subgraph "${name}", which is not a domain of the market`);
-      return domain;
-    },
+    now: () => clock.now(),
   });
   const authenticate = await createAuthenticator(config.auth, clock);
   if (config.auth.mode === 'development') {
@@ -209,7 +222,9 @@ async function start(
   return {
     url: endpoint.url,
     port: endpoint.port,
-    suppliers,
+    get suppliers() {
+      return suppliers.list();
+    },
     cache,
     ops: { url: ops.url, controls: ops.controls },
     close: async () => {

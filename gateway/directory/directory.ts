@@ -24,40 +24,58 @@ export interface Target {
 /** After a cut-over the old system stays readable for about 90 days (practice migration practice). */
 export const PREVIOUS_SUPPLIER_WINDOW_MS = 90 * 24 * 3_600_000;
 
+/** The market's lookups, built once per market. */
+interface Indexed {
+  readonly market: Market;
+  readonly domains: ReadonlyMap<string, MarketDomain>;
+  readonly suppliers: ReadonlyMap<string, MarketSupplier>;
+  /** Organisation -> supplier, from the market (before any migration). */
+  readonly assigned: ReadonlyMap<string, string>;
+}
+
+const indexed = (market: Market): Indexed => ({
+  market,
+  domains: new Map(market.domains.map((d) => [d.name, d])),
+  suppliers: new Map(market.suppliers.map((s) => [s.name, s])),
+  assigned: new Map(market.suppliers.flatMap((s) => s.organisations.map((o) => [o, s.name] as const))),
+});
+
 /**
  * Who serves whom, now: the market's assignments with the operators' migrations applied at their
  * cut-over times. Routing reads it per request, so a migration takes effect at its time on every replica
- * without a restart or a timer.
+ * without a restart or a timer, and a market the registry changes (`replace`) takes effect at once.
  */
 export class SupplierDirectory {
-  private readonly domains: ReadonlyMap<string, MarketDomain>;
-  private readonly suppliersByName: ReadonlyMap<string, MarketSupplier>;
-  /** Organisation -> supplier, from the market (before any migration). */
-  private readonly assigned: ReadonlyMap<string, string>;
+  private current: Indexed;
   /** Cut-over times already parsed (read on every request, changed rarely). */
   private readonly cutovers = new Map<string, number>();
 
   constructor(
-    readonly market: Market,
+    market: Market,
     private readonly deps: {
       readonly now: () => number;
       /** The migrations in force, by organisation (the ops decisions shared between replicas). */
       readonly migrations: () => ReadonlyMap<string, Migration>;
     },
   ) {
-    this.domains = new Map(market.domains.map((d) => [d.name, d]));
-    this.suppliersByName = new Map(market.suppliers.map((s) => [s.name, s]));
-    this.assigned = new Map(
-      market.suppliers.flatMap((s) => s.organisations.map((o) => [o, s.name] as const)),
-    );
+    this.current = indexed(market);
+  }
+
+  get market(): Market {
+    return this.current.market;
+  }
+
+  /** Serves `market` from the next lookup on (the registry activated a change). */
+  replace(market: Market): void {
+    this.current = indexed(market);
   }
 
   domain(name: string): MarketDomain | undefined {
-    return this.domains.get(name);
+    return this.current.domains.get(name);
   }
 
   supplier(name: string): MarketSupplier | undefined {
-    return this.suppliersByName.get(name);
+    return this.current.suppliers.get(name);
   }
 
   get suppliers(): readonly MarketSupplier[] {
@@ -71,7 +89,7 @@ export class SupplierDirectory {
 
   /** Who serves `code` at `at` (default now), and who served it before a recent cut-over. */
   servingAt(code: string, at = this.deps.now()): { supplier: string; previous?: string } | undefined {
-    const base = this.assigned.get(code);
+    const base = this.current.assigned.get(code);
     const migration = this.deps.migrations().get(code);
     if (!migration) return base === undefined ? undefined : { supplier: base };
     const cutover = this.cutoverOf(migration);

@@ -1,5 +1,5 @@
-import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -13,7 +13,7 @@ import { clientErrorFormatter } from '../errors/index.js';
 import { reservedAliasesRule } from '../limits/index.js';
 
 export interface ApolloServerParts {
-  readonly gateway: ApolloGateway;
+  readonly gateway: GatewayInterface;
   readonly config: GatewayConfig;
   readonly logger: Logger;
   readonly plugins?: readonly ApolloServerPlugin<GatewayContext>[];

@@ -34,7 +34,7 @@ export class SupplierControls {
   }
 
   supplier(name: string): Supplier | undefined {
-    return this.deps.suppliers.find((s) => s.name === name);
+    return this.deps.suppliers.get(name);
   }
 
   get directory(): SupplierDirectory {

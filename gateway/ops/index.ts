@@ -3,6 +3,7 @@
  * the controls that isolate, restore, reset, quarantine and purge a supplier across every replica.
  */
 import type { OpsCredential } from './auth.js';
+import type { Supplier } from '../suppliers/index.js';
 import type { OpsParts } from './parts.js';
 import { SupplierControls } from './controls.js';
 import { EventStream } from './events.js';
@@ -30,8 +31,10 @@ export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<
   const controls = new SupplierControls(parts);
   const status = () => opsStatus(parts);
   const events = new EventStream(status, 2_000);
-  for (const s of parts.suppliers)
+  const streamTransitions = (s: Supplier) =>
     s.breaker.onTransition((t) => events.publish('transition', { ...t, at: new Date(t.at).toISOString() }));
+  parts.suppliers.list().forEach(streamTransitions);
+  parts.suppliers.onAdded(streamTransitions);
   controls.onEvent((event) => events.publish('control', event));
   const server = await startOpsServer({
     host: settings.host,
@@ -46,7 +49,7 @@ export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<
     }),
     readiness: () => ({
       ready: parts.ready(),
-      suppliers: parts.suppliers.map((s) => ({ name: s.name, state: s.breaker.state })),
+      suppliers: parts.suppliers.list().map((s) => ({ name: s.name, state: s.breaker.state })),
       cache: parts.cache.health().map((t) => ({ tier: t.tier, status: t.status })),
     }),
     now: () => parts.clock.now(),

@@ -5,13 +5,14 @@ import type { Jwks } from '../auth/index.js';
 import type { SupplierDirectory } from '../directory/index.js';
 import type { GatewayCache } from '../cache/index.js';
 import type { GatewayMetrics } from '../observability/index.js';
-import type { Supplier } from '../suppliers/index.js';
+import type { SupplierSet } from '../suppliers/index.js';
 import type { DecisionStore } from './decisions.js';
 
 /** What the ops surface works on: the gateway's running parts, handed over by the composition root. */
 export interface OpsParts {
   readonly replica: string;
-  readonly suppliers: readonly Supplier[];
+  /** The suppliers in service now. */
+  readonly suppliers: SupplierSet;
   /** Who serves whom: migrations are checked against it. */
   readonly directory: SupplierDirectory;
   /** Patients with records at any of these organisations, when the patient source can say. */

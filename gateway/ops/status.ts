@@ -59,7 +59,7 @@ export async function opsStatus(sources: StatusSources): Promise<OpsStatus> {
   const now = sources.clock.now();
   const metric = (name: string, labels: Record<string, string>) => sources.metrics.value(name, labels);
   const suppliers = await Promise.all(
-    sources.suppliers.map(async (s): Promise<SupplierStatus> => {
+    sources.suppliers.list().map(async (s): Promise<SupplierStatus> => {
       const { state, since, lastFailure, ...window } = s.breaker.stats();
       const lookups = await metric('patient_gateway_cache_lookups_total', { supplier: s.name });
       const hits = await metric('patient_gateway_cache_lookups_total', { supplier: s.name, result: 'hit' });

@@ -14,7 +14,8 @@ import { PatientAssembly } from './assembly.js';
 import type { EmptyAnswers } from './empty.js';
 
 export interface DomainParts {
-  readonly domain: MarketDomain;
+  /** The domain's name; what it serves and its fallback are read from the directory on every fetch. */
+  readonly domain: string;
   readonly directory: SupplierDirectory;
   /** The client of a supplier of the market, by name. */
   readonly client: (supplier: string) => SupplierClient | undefined;
@@ -51,7 +52,9 @@ export class DomainDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(private readonly parts: DomainParts) {}
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const domain = this.parts.domain.name;
+    const domain = this.parts.domain;
+    const market = this.parts.directory.domain(domain);
+    if (!market) return { errors: [{ message: `domain ${domain} is not in the market` }] };
     if (!('incomingRequestContext' in options)) {
       return { errors: [{ message: `domain ${domain} serves planned entity fetches only` }] };
     }
@@ -74,10 +77,10 @@ export class DomainDataSource implements GraphQLDataSource<GatewayContext> {
       variables,
       selection: this.parts.selectionOf(`${operation.text}\norg:${context.identity.org}${extra}`),
     };
-    const routes = representations.map((r) => this.route(context, r.nhsNumber));
+    const routes = representations.map((r) => this.route(market, context, r.nhsNumber));
     const assembly = new PatientAssembly(domain, routes);
     await this.askTargets(fetch, routes, assembly);
-    await this.askFallback(fetch, routes, assembly);
+    await this.askFallback(market, fetch, routes, assembly);
     routes.forEach((route, i) => {
       if (route.targets.length === 0 && route.notServed.length === 0 && !assembly.hasEntity(i)) {
         // Listed at no organisation of this domain (never seen at any trust): nothing to ask, nothing held.
@@ -93,9 +96,9 @@ export class DomainDataSource implements GraphQLDataSource<GatewayContext> {
     return assembly.response(plan);
   }
 
-  private route(context: GatewayContext, nhsNumber: string): Route {
+  private route(domain: MarketDomain, context: GatewayContext, nhsNumber: string): Route {
     const patient = context.patients.get(nhsNumber);
-    const organisations = patient?.locations[this.parts.domain.serves] ?? [];
+    const organisations = patient?.locations[domain.serves] ?? [];
     const { targets, notServed } = this.parts.directory.targets(organisations);
     return { nhsNumber, targets, notServed, confidential: patient?.confidentiality !== 'UNRESTRICTED' };
   }
@@ -144,11 +147,12 @@ export class DomainDataSource implements GraphQLDataSource<GatewayContext> {
 
   /** The domain's national fallback, once, for every patient nothing else could be shown for. */
   private async askFallback(
+    domain: MarketDomain,
     fetch: Omit<SupplierFetch, 'nhsNumbers'>,
     routes: readonly Route[],
     assembly: PatientAssembly,
   ) {
-    const fallback = this.parts.domain.fallback;
+    const fallback = domain.fallback;
     if (!fallback) return;
     const patients = routes.flatMap((route, i) =>
       (route.targets.length > 0 || route.notServed.length > 0) && !assembly.hasEntity(i) ? [i] : [],

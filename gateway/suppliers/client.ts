@@ -72,7 +72,17 @@ const belowEntity = (e: GraphQLFormattedError): GraphQLFormattedError => ({
  * last-known-good copy stands in, or nothing. It never throws: routing always gets an answer per patient.
  */
 export class SupplierClient {
+  /** Calls under way, and who waits for there to be none (a retired supplier closes when idle). */
+  private active = 0;
+  private readonly idleWaiters: (() => void)[] = [];
+
   constructor(private readonly parts: SupplierClientParts) {}
+
+  /** Resolves once no call is under way (at once if none is). */
+  whenIdle(): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
 
   get name(): string {
     return this.parts.name;
@@ -83,6 +93,15 @@ export class SupplierClient {
   }
 
   async fetch(request: SupplierFetch): Promise<readonly SupplierAnswer[]> {
+    this.active++;
+    try {
+      return await this.ask(request);
+    } finally {
+      if (--this.active === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async ask(request: SupplierFetch): Promise<readonly SupplierAnswer[]> {
     const { context, nhsNumbers } = request;
     if (this.parts.freshForMs > 0 && this.parts.breaker.state === 'CLOSED') {
       const fresh = await this.freshCopies(request);

@@ -13,6 +13,7 @@ import { NO_SUPPLIER_OBSERVER, type SupplierObserver } from './observer.js';
 import { HttpTransport } from './transport.js';
 
 export { SupplierClient, type SupplierAnswer, type SupplierFetch } from './client.js';
+export { SupplierSet, type SupplierChanges } from './supplier-set.js';
 export { readEntities, requireAnswered, type EntityAnswer } from './classify.js';
 export { IDENTITY_KEY, IdentitySelection, type PreparedOperation } from './identity.js';
 export { HttpTransport } from './transport.js';
@@ -36,7 +37,13 @@ export interface Supplier {
   readonly url: string;
   readonly breaker: SupplierBreaker;
   readonly client: SupplierClient;
+  /** Closes at once (the gateway is stopping). */
   close(): Promise<void>;
+  /**
+   * Takes the supplier out of service without failing anyone: waits until no call through it is under way
+   * (at most `graceMs`), then closes. Used when the registry replaces or removes it.
+   */
+  retire(graceMs: number): Promise<void>;
 }
 
 const PROBE_QUERY = `query Probe($representations: [_Any!]!) { _entities(representations: $representations) { ... on Patient { ${IDENTITY_KEY}: nhsNumber } } }`;
@@ -99,6 +106,17 @@ export function createSupplier(settings: SupplierSettings, deps: SupplierDepende
     close: async () => {
       breaker.shutdown();
       await transport.close();
+    },
+    retire: async (graceMs) => {
+      let timer: unknown;
+      const graceOver = new Promise<void>((resolve) => (timer = deps.clock.setTimeout(resolve, graceMs)));
+      try {
+        await Promise.race([client.whenIdle().then(() => transport.drain()), graceOver]);
+      } finally {
+        deps.clock.clearTimeout(timer);
+        breaker.shutdown();
+        await transport.close();
+      }
     },
   };
 }

@@ -88,7 +88,13 @@ export class HttpTransport {
     return Buffer.concat(chunks).toString('utf8');
   }
 
+  /** Closes now, failing any request still in flight. */
   close(): Promise<void> {
     return this.pool.destroy();
+  }
+
+  /** Takes no new requests and closes once those in flight have finished. */
+  drain(): Promise<void> {
+    return this.pool.close();
   }
 }
