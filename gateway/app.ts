@@ -5,7 +5,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { fieldMarkings, loadSupergraph, PATIENT_INDEX, subgraphSdl } from '../schema/index.js';
+import { loadSupergraph, ownSdl, PATIENT_INDEX } from '../schema/index.js';
 import { auditPlugin, createAuditSink } from './audit/index.js';
 import { AssertionSigner, createAuthenticator } from './auth/index.js';
 import { AvailabilityRecorder } from './availability/index.js';
@@ -19,7 +19,14 @@ import { DecisionStore, startOps, type SupplierControls } from './ops/index.js';
 import { LocationPolicy } from './confidentiality/index.js';
 import { SupplierDirectory } from './directory/index.js';
 import { createPatientIndex, type PatientSource } from './patient-index/index.js';
-import { DomainDataSource, EmptyAnswers } from './routing/index.js';
+import {
+  LastKnownGood,
+  RegistryRuntime,
+  RegistryStore,
+  startingPoint,
+  type Bootstrap,
+} from './registry/index.js';
+import { DomainDataSource, DomainSources, EmptyAnswers } from './routing/index.js';
 import { guardWarmUp, SupergraphGenerations } from './supergraph/index.js';
 import { createSupplier, IdentitySelection, SupplierSet, type Supplier } from './suppliers/index.js';
 
@@ -123,17 +130,38 @@ async function start(
     const isolation = decisions.get(supplier.name).isolation;
     if (isolation) supplier.breaker.isolate(`isolated by ${isolation.by}: ${isolation.reason}`);
   });
-  suppliers.apply(config.suppliers);
+  // What this replica serves: the registry's shared state, its last-known-good copy, or the configuration.
+  const bootstrap: Bootstrap = {
+    market: config.market,
+    domainSdl: new Map(config.market.domains.map((d) => [d.name, ownSdl(d.name)])),
+    supergraphSdl: loadSupergraph(),
+  };
+  const registryStore = new RegistryStore({
+    redisUrl: config.cache.redisUrl,
+    replica: config.replica,
+    logger,
+    now: () => clock.now(),
+  });
+  closers.push(() => registryStore.close());
+  const lastKnownGood = new LastKnownGood(config.registry.stateFile);
+  const served = await startingPoint({
+    bootstrap,
+    store: registryStore,
+    lastKnownGood,
+    redisConfigured: config.cache.redisUrl !== undefined,
+    waitMs: 2_000,
+    logger,
+  });
+  suppliers.apply(served.market.suppliers.map((s) => config.supplierSettings(s)));
   const index = createPatientIndex({ source: deps.patients });
-  const directory = new SupplierDirectory(config.market, {
+  const directory = new SupplierDirectory(served.market, {
     now: () => clock.now(),
     migrations: () => decisions.migrations(),
   });
-  const domains = new Map(
-    config.market.domains.map((domain) => {
-      const markings = fieldMarkings(subgraphSdl(domain.name));
-      const source = new DomainDataSource({
-        domain: domain.name,
+  const domains = new DomainSources(
+    (domain, markings) =>
+      new DomainDataSource({
+        domain,
         directory,
         client: (name) => suppliers.get(name)?.client,
         identity: new IdentitySelection(),
@@ -142,28 +170,38 @@ async function start(
         selectionOf: (text) => cache.entities.selectionId(text),
         observer: metrics,
         now: () => clock.now(),
-      });
-      return [domain.name, source] as const;
-    }),
+      }),
   );
   // @apollo/gateway otherwise probes cloud metadata services and exports usage data to Apollo from every
   // process; a patient-record gateway sends nothing to third parties. The switch is only an environment
   // variable, read when the gateway is constructed.
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
-  const gateway = new SupergraphGenerations(loadSupergraph(), {
-    build: (supergraphSdl) =>
+  const gateway = new SupergraphGenerations(served.supergraph, {
+    build: ({ sdl, domainSdl }) =>
       new ApolloGateway({
-        supergraphSdl,
+        supergraphSdl: sdl,
         logger,
         buildService: ({ name }) => {
           if (name === PATIENT_INDEX) return guardWarmUp(index);
-          const domain = domains.get(name);
-          if (!domain)
+          const contract = domainSdl.get(name);
+          if (contract === undefined)
             throw new Error(`the supergraph names subgraph "${name}", which is not a domain of the market`);
-          return guardWarmUp(domain);
+          return guardWarmUp(domains.sourceFor(name, contract));
         },
       }),
     operations: () => Promise.resolve([]),
+    logger,
+    now: () => clock.now(),
+  });
+  const registry = new RegistryRuntime({
+    bootstrap,
+    store: registryStore,
+    lastKnownGood,
+    suppliers,
+    directory,
+    generations: gateway,
+    settingsFor: (s) => config.supplierSettings(s),
+    replica: config.replica,
     logger,
     now: () => clock.now(),
   });
@@ -214,6 +252,10 @@ async function start(
     ready: () => ready && audit.healthy,
   });
   closers.push(() => ops.close());
+  await registry.started(served);
+  // From now on, every registry change (made here or on another replica) is applied as it arrives.
+  registryStore.onChange((state) => void registry.apply(state));
+  void registry.apply(registryStore.state);
   ready = true;
   logger.info(
     { url: endpoint.url, ops: ops.url, cache: cache.backend, replica: config.replica },

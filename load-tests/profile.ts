@@ -34,6 +34,7 @@ try {
       CACHE_ENCRYPTION_KEY: 'c3'.repeat(32),
       ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
       AUDIT_LOG: join(out, 'audit.log'),
+      REGISTRY_STATE_FILE: join(out, 'registry.json'),
       ...BENCH_AUTH_ENV,
     },
   });

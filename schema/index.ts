@@ -15,6 +15,8 @@ export {
   DOMAIN_NAMES,
   CONTRACT_SDL,
   subgraphSdl,
+  ownSdl,
+  withContract,
   SUPERGRAPH_FILE,
 } from './subgraphs.js';
 export type { SubgraphDefinition } from './subgraphs.js';

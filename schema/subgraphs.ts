@@ -50,11 +50,19 @@ export const DOMAIN_NAMES: readonly string[] = SUBGRAPHS.filter((s) => s.role ==
 /** The shared types every subgraph includes (scalars, Coding, Organisation). */
 export const CONTRACT_SDL = readFileSync(projectFile('schema/contract.graphql'), 'utf8');
 
-/** A subgraph's full SDL: the contract's shared types followed by its own definitions. */
-export function subgraphSdl(name: string): string {
+/** A subgraph's own definitions, as committed (a record domain's contract without the shared types). */
+export function ownSdl(name: string): string {
   const definition = SUBGRAPHS.find((s) => s.name === name);
   if (!definition) throw new RangeError(`unknown subgraph "${name}"`);
-  return `${CONTRACT_SDL}\n${readFileSync(projectFile(definition.sdlFile), 'utf8')}`;
+  return readFileSync(projectFile(definition.sdlFile), 'utf8');
+}
+
+/** Full SDL from a subgraph's own definitions: the contract's shared types come first. */
+export const withContract = (own: string): string => `${CONTRACT_SDL}\n${own}`;
+
+/** A subgraph's full SDL: the contract's shared types followed by its own definitions. */
+export function subgraphSdl(name: string): string {
+  return withContract(ownSdl(name));
 }
 
 export const SUPERGRAPH_FILE = projectFile('schema/supergraph.graphql');

@@ -10,7 +10,7 @@ import { DOMAIN_NAMES } from '../../schema/index.js';
 import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
 import { pemBlocks, type AssertionSettings, type AuthSettings } from '../auth/index.js';
 import type { CacheSettings } from '../cache/index.js';
-import { loadMarket, type Market } from '../directory/index.js';
+import { loadMarket, type Market, type MarketSupplier } from '../directory/index.js';
 import { BREAKER_VARIABLES, supplierBreaker } from './breakers.js';
 import { generateOpsToken, opsCredentials, type OpsSettings } from '../ops/index.js';
 import type { SupplierSettings } from '../suppliers/index.js';
@@ -31,6 +31,12 @@ export interface GatewayConfig {
   readonly market: Market;
   /** Each supplier of the market, with its connection and breaker settings. */
   readonly suppliers: readonly SupplierSettings[];
+  /**
+   * Settings for a supplier the registry adds at run time: the same connection settings, and breaker
+   * options from BREAKER_* and <NAME>_BREAKER_* (throws a ConfigError quoting a bad value).
+   */
+  readonly supplierSettings: (supplier: MarketSupplier) => SupplierSettings;
+  readonly registry: RegistrySettings;
   readonly cache: CacheSettings;
   readonly population: { readonly seed: number; readonly size: number };
   /** A patient index snapshot to serve (PDS and locator export) instead of the synthetic population. */
@@ -49,6 +55,17 @@ export interface GatewayConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+export interface RegistrySettings {
+  /** This replica's last-known-good copy of the registry state, supergraph and market. */
+  readonly stateFile: string;
+  /** Which publishes wait for an operator's approval: none, suppliers' entries, or all. */
+  readonly approval: 'none' | 'suppliers' | 'all';
+  /** A breaking change is refused if any operation clients sent within this window uses it. */
+  readonly usageWindowMs: number;
+  /** The conformance suite's latency budget for a candidate supplier (95th percentile). */
+  readonly latencyBudgetMs: number;
+}
 
 const schema = z.object({
   NODE_ENV: z
@@ -93,6 +110,12 @@ const schema = z.object({
   ASSERTION_PUBLISHED_KEYS: z.string().optional(),
   ASSERTION_ISSUER: z.string().min(1).max(200).default('patient-record-gateway'),
   ASSERTION_TTL_SECONDS: integer(5, 1, 60),
+  REGISTRY_STATE_FILE: z.string().min(1).default('var/registry/last-known-good.json'),
+  REGISTRY_APPROVAL: z
+    .enum(['none', 'suppliers', 'all'], { error: 'must be none, suppliers or all' })
+    .optional(),
+  REGISTRY_USAGE_WINDOW_DAYS: integer(30, 1, 365),
+  REGISTRY_LATENCY_BUDGET_MS: integer(1_000, 10, 60_000),
   GATEWAY_REPLICA_ID: z
     .string()
     .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
@@ -153,6 +176,15 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     throw new ConfigError(['ASSERTION_SIGNING_KEY: required when NODE_ENV=production, got nothing']);
   }
   registerSecrets(parsed);
+  const supplierSettings = (supplier: MarketSupplier): SupplierSettings => ({
+    name: supplier.name,
+    domain: supplier.domain,
+    url: supplier.url,
+    breaker: supplierBreaker(supplier, env),
+    connections: parsed.SUPPLIER_CONNECTIONS,
+    maxResponseBytes: parsed.SUPPLIER_MAX_RESPONSE_BYTES,
+    freshForMs: parsed.CACHE_FRESH_FOR_MS,
+  });
   const market = loadMarket({
     file: parsed.SUPPLIERS_FILE,
     urls: parsed.SUPPLIER_URLS,
@@ -183,15 +215,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxCost: parsed.QUERY_MAX_COST,
     },
     market,
-    suppliers: market.suppliers.map((supplier) => ({
-      name: supplier.name,
-      domain: supplier.domain,
-      url: supplier.url,
-      breaker: supplierBreaker(supplier, env),
-      connections: parsed.SUPPLIER_CONNECTIONS,
-      maxResponseBytes: parsed.SUPPLIER_MAX_RESPONSE_BYTES,
-      freshForMs: parsed.CACHE_FRESH_FOR_MS,
-    })),
+    suppliers: market.suppliers.map(supplierSettings),
+    supplierSettings,
+    registry: {
+      stateFile: parsed.REGISTRY_STATE_FILE,
+      approval: parsed.REGISTRY_APPROVAL ?? (parsed.NODE_ENV === 'production' ? 'all' : 'none'),
+      usageWindowMs: parsed.REGISTRY_USAGE_WINDOW_DAYS * 86_400_000,
+      latencyBudgetMs: parsed.REGISTRY_LATENCY_BUDGET_MS,
+    },
     cache: {
       redisUrl: parsed.REDIS_URL || undefined,
       encryptionKey: parsed.CACHE_ENCRYPTION_KEY || undefined,

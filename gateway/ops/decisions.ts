@@ -38,6 +38,8 @@ export class DecisionStore {
   private client: Redis | undefined;
   private subscriber: Redis | undefined;
   private loaded = false;
+  /** Bumped by every action taken here: a read of Redis begun before one must not undo it. */
+  private localActions = 0;
   private resyncTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -114,6 +116,7 @@ export class DecisionStore {
 
   /** Applies an action here and shares it. Resolves with whether the other replicas were told. */
   async record(event: ControlEvent): Promise<boolean> {
+    this.localActions++;
     this.state.apply(event);
     if (!this.client) return false;
     try {
@@ -168,7 +171,12 @@ export class DecisionStore {
         await this.write(this.pending[0]!);
         this.pending.shift();
       }
-      const changes = this.state.replaceWith(await client.hgetall(KEY), this.options.now());
+      const actionsBefore = this.localActions;
+      const fields = await client.hgetall(KEY);
+      // An action taken here while the read was under way is newer than what it returned: read again
+      // (the new read is queued behind the action's write on the same connection, so it sees it).
+      if (actionsBefore !== this.localActions) return this.resync();
+      const changes = this.state.replaceWith(fields, this.options.now());
       const expired = this.state.prune(this.options.now());
       if (expired.length > 0) await client.hdel(KEY, ...expired);
       this.loaded = true;

@@ -6,3 +6,4 @@
 export { DomainDataSource, type DomainParts } from './domain-data-source.js';
 export { EmptyAnswers } from './empty.js';
 export { mergeEntities } from './merge.js';
+export { DomainSources } from './domain-sources.js';

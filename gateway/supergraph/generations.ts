@@ -35,9 +35,15 @@ export interface GenerationView {
   readonly draining: number;
 }
 
+/** A supergraph to serve, with the contract of each record domain in it (their data sources depend on it). */
+export interface SupergraphSpec {
+  readonly sdl: string;
+  readonly domainSdl: ReadonlyMap<string, string>;
+}
+
 export interface GenerationParts {
   /** A fresh gateway for a supergraph (the composition root supplies data sources). */
-  readonly build: (supergraphSdl: string) => ApolloGateway;
+  readonly build: (supergraph: SupergraphSpec) => ApolloGateway;
   /** The operations to plan before a new supergraph takes traffic. */
   readonly operations: () => Promise<readonly WarmableOperation[]>;
   readonly logger: Logger;
@@ -63,12 +69,12 @@ export class SupergraphGenerations implements GatewayInterface {
   private generationCount = 0;
 
   constructor(
-    private readonly initialSdl: string,
+    private readonly initial: SupergraphSpec,
     private readonly parts: GenerationParts,
   ) {}
 
   async load(): Promise<GatewayLoadResult> {
-    this.current = await this.start(this.initialSdl, false);
+    this.current = await this.start(this.initial, false);
     this.announce(this.current);
     return { executor: this.execute };
   }
@@ -102,11 +108,11 @@ export class SupergraphGenerations implements GatewayInterface {
    * tells Apollo Server. Swaps run one at a time; the same supergraph again changes nothing. Throws (and
    * changes nothing) when the supergraph does not load.
    */
-  swap(supergraphSdl: string): Promise<GenerationView> {
+  swap(supergraph: SupergraphSpec): Promise<GenerationView> {
     const next = this.swapping.then(async () => {
       if (!this.current) throw new Error('the gateway has not loaded yet');
-      if (sha256(supergraphSdl) === this.current.hash) return this.view()!;
-      const generation = await this.start(supergraphSdl, true);
+      if (sha256(supergraph.sdl) === this.current.hash) return this.view()!;
+      const generation = await this.start(supergraph, true);
       const previous = this.current;
       this.current = generation;
       this.announce(generation);
@@ -135,8 +141,8 @@ export class SupergraphGenerations implements GatewayInterface {
     }
   };
 
-  private async start(supergraphSdl: string, warm: boolean): Promise<Generation> {
-    const gateway = this.parts.build(supergraphSdl);
+  private async start(supergraph: SupergraphSpec, warm: boolean): Promise<Generation> {
+    const gateway = this.parts.build(supergraph);
     let loaded: { apiSchema: GraphQLSchema; coreSupergraphSdl: string } | undefined;
     const unsubscribe = gateway.onSchemaLoadOrUpdate((s) => (loaded = s));
     const { executor } = await gateway.load();
@@ -146,7 +152,7 @@ export class SupergraphGenerations implements GatewayInterface {
     const warmed = await warmPlans(executor, loaded.apiSchema, operations, this.parts.logger);
     const generation: Generation = {
       number: ++this.generationCount,
-      hash: sha256(supergraphSdl),
+      hash: sha256(supergraph.sdl),
       gateway,
       schema: loaded.apiSchema,
       coreSupergraphSdl: loaded.coreSupergraphSdl,

@@ -39,14 +39,18 @@ export class SupplierSet {
 
   /**
    * Makes the set match `settings`: new names are created, a changed endpoint or domain gets a fresh
-   * supplier, names no longer listed are retired. Suppliers whose settings did not change are untouched
+   * supplier, names no longer listed are retired (unless `retireMissing` is false: routing may still name
+   * them until the directory changes). Suppliers whose settings did not change are untouched
    * (their breaker state and figures carry on).
    */
-  apply(settings: readonly SupplierSettings[]): SupplierChanges {
+  apply(
+    settings: readonly SupplierSettings[],
+    options: { readonly retireMissing: boolean } = { retireMissing: true },
+  ): SupplierChanges {
     const wanted = new Map(settings.map((s) => [s.name, s]));
     const changes = { added: [] as string[], replaced: [] as string[], removed: [] as string[] };
     for (const [name, current] of this.byName) {
-      if (!wanted.has(name)) {
+      if (options.retireMissing && !wanted.has(name)) {
         this.byName.delete(name);
         this.retire(current);
         changes.removed.push(name);

@@ -115,6 +115,7 @@ const gatewayEnv = (suppliersFile: string, env: BenchEnvironment) => ({
   // Signed as in production; the suppliers do not verify (the peers cannot sign), see environment.ts.
   ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
   AUDIT_LOG: join(tmpdir(), `prag-bench-audit-${process.pid}.log`),
+  REGISTRY_STATE_FILE: join(tmpdir(), `prag-bench-registry-${process.pid}.json`),
   ...BENCH_AUTH_ENV,
 });
 

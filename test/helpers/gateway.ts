@@ -46,6 +46,7 @@ export async function startTestGateway(
     ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
     CACHE_REFRESH_INTERVAL_MS: '0',
     AUDIT_LOG: join(mkdtempSync(join(tmpdir(), 'prag-audit-')), 'audit.log'),
+    REGISTRY_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'prag-registry-')), 'last-known-good.json'),
     ...env,
   });
   return startGateway(config, {

@@ -103,6 +103,7 @@ export async function startSecurityStack(): Promise<SecurityStack> {
         ...common,
         NODE_ENV: mode,
         AUDIT_LOG: join(audit, `${mode}.log`),
+        REGISTRY_STATE_FILE: join(audit, `${mode}-registry.json`),
         ...(mode === 'production'
           ? {
               AUTH_MODE: 'jwt',

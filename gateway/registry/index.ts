@@ -1,0 +1,12 @@
+/**
+ * The supplier registry: suppliers and record domains registered, upgraded and rolled back at run time,
+ * through gates, shared by every replica through Redis, with a last-known-good copy on each replica's disk.
+ */
+export { type Bootstrap, effective, supergraphFor } from './effective.js';
+export * from './entries.js';
+export { RegistryError, RegistryErrorCode, gateRefusal, type RegistryErrorCodeName } from './errors.js';
+export { LastKnownGood, type Snapshot } from './last-known-good.js';
+export { RegistryRuntime, type RuntimeView, type Served } from './runtime.js';
+export { servedBy, startingPoint } from './start.js';
+export { RegistryStore, type RegistrySource, type ReplicaAck } from './store.js';
+export * as registryState from './state.js';
