@@ -7,6 +7,7 @@ import { SUPERGRAPH_FILE } from './subgraphs.js';
 
 export { compose, type Composition, type SubgraphSource } from './compose.js';
 export { buildSubgraph } from './executable.js';
+export { DateScalar, DateTimeScalar } from './scalars.js';
 export { checkSupplierContract, type ContractViolation } from './contract.js';
 export { fieldMarkings, LOCATION_DIRECTIVE, type FieldMarkings } from './markings.js';
 export {

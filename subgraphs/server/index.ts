@@ -9,6 +9,8 @@ import { createLogger } from '../../lib/logger.js';
 import { buildSubgraph } from '../../schema/index.js';
 import { parseNhsNumber } from '../../schema/nhs-number.js';
 import {
+  CONFORMANCE_ORGANISATIONS,
+  conformancePack,
   DEFAULT_POPULATION,
   generatePopulation,
   type SupplierKind,
@@ -78,11 +80,12 @@ export async function startSupplier<TRecord>(
     size: settings.patients,
     referenceDate: DEFAULT_POPULATION.referenceDate,
   });
-  const served = new Set(settings.organisations);
+  // Every supplier's test environment also holds the conformance test pack, at its test organisations.
+  const served = new Set([...settings.organisations, ...CONFORMANCE_ORGANISATIONS]);
   const serves = (odsCode: string) => served.has(odsCode);
   const records = new Map<string, TRecord>();
   const organisations = new Map<string, readonly string[]>();
-  for (const patient of population.patients) {
+  for (const patient of [...population.patients, ...conformancePack().patients]) {
     const record = definition.recordOf(patient, serves);
     if (record === null) continue;
     records.set(patient.demographics.nhsNumber, record);
@@ -110,7 +113,11 @@ export async function startSupplier<TRecord>(
   );
   return startSubgraphServer<SupplierContext<TRecord>>({
     name: settings.name,
-    schema: buildSubgraph(definition.domain, definition.resolvers(referenceLookup<TRecord>(settings.name))),
+    schema: buildSubgraph(
+      definition.domain,
+      definition.resolvers(referenceLookup<TRecord>(settings.name)),
+      settings.sdl,
+    ),
     host: settings.host,
     port: settings.port,
     faultsEnabled: settings.faults,

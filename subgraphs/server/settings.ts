@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, host, integer, onOff, parseSettings, port } from '../../lib/env.js';
 import { DEFAULT_POPULATION, REFERENCE_MARKET, type SupplierKind } from '../synthetic/index.js';
@@ -22,6 +23,11 @@ export interface SupplierSettings {
    * or undefined when checking is off (development and benchmarks only).
    */
   readonly assertions: Omit<VerifierSettings, 'audience'> | undefined;
+  /**
+   * The domain SDL it serves (its own definitions, without the shared types) when it is not the committed
+   * contract: a supplier that already serves the next version of its domain's contract.
+   */
+  readonly sdl: string | undefined;
 }
 
 const KINDS = ['gp-system', 'trust-epr', 'summary-record'] as const satisfies readonly SupplierKind[];
@@ -63,6 +69,7 @@ const settingsSchema = z.object({
     }, 'must be a JSON Web Key Set ({"keys": [...]})')
     .optional(),
   GATEWAY_ISSUER: z.string().min(1).default('patient-record-gateway'),
+  SUPPLIER_SDL_FILE: z.string().min(1).optional(),
   SYNTHETIC_SEED: integer(DEFAULT_POPULATION.seed, 0, 2 ** 32 - 1),
   SYNTHETIC_PATIENTS: integer(DEFAULT_POPULATION.size, 8, 100_000),
 });
@@ -99,6 +106,16 @@ export function supplierSettings(env: Record<string, string | undefined> = proce
       "GATEWAY_JWKS_URL or GATEWAY_JWKS: set exactly one so the gateway's assertions can be verified (or SUPPLIER_VERIFY_ASSERTIONS=off outside production)",
     );
   }
+  let sdl: string | undefined;
+  if (parsed.SUPPLIER_SDL_FILE) {
+    try {
+      sdl = readFileSync(parsed.SUPPLIER_SDL_FILE, 'utf8');
+    } catch (error) {
+      problems.push(
+        `SUPPLIER_SDL_FILE: cannot read "${parsed.SUPPLIER_SDL_FILE}" (${(error as Error).message})`,
+      );
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const organisations =
     parsed.SUPPLIER_ORGANISATIONS === undefined
@@ -120,5 +137,6 @@ export function supplierSettings(env: Record<string, string | undefined> = proce
     assertions: verify
       ? { issuer: parsed.GATEWAY_ISSUER, jwksUrl: parsed.GATEWAY_JWKS_URL, jwks: parsed.GATEWAY_JWKS }
       : undefined,
+    sdl,
   };
 }

@@ -4,6 +4,14 @@
  * `generatePopulation` with the same options gets the same patients.
  */
 export { DEFAULT_POPULATION, generatePopulation } from './population.js';
+export {
+  CONFORMANCE_ORGANISATIONS,
+  CONFORMANCE_PRACTICE,
+  CONFORMANCE_TRUST,
+  conformancePack,
+  packRecord,
+  type ConformancePack,
+} from './conformance.js';
 export type { Fixtures, Population, PopulationOptions } from './population.js';
 export {
   FALLBACKS,
