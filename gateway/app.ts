@@ -5,7 +5,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { loadSupergraph, ownSdl, PATIENT_INDEX } from '../schema/index.js';
+import { PATIENT_INDEX } from '../schema/index.js';
 import { auditPlugin, createAuditSink } from './audit/index.js';
 import { AssertionSigner, createAuthenticator } from './auth/index.js';
 import { AvailabilityRecorder } from './availability/index.js';
@@ -19,16 +19,11 @@ import { DecisionStore, startOps, type SupplierControls } from './ops/index.js';
 import { LocationPolicy } from './confidentiality/index.js';
 import { SupplierDirectory } from './directory/index.js';
 import { createPatientIndex, type PatientSource } from './patient-index/index.js';
-import {
-  LastKnownGood,
-  RegistryRuntime,
-  RegistryStore,
-  startingPoint,
-  type Bootstrap,
-} from './registry/index.js';
+import { openRegistry, registryControl } from './registry/index.js';
 import { DomainDataSource, DomainSources, EmptyAnswers } from './routing/index.js';
 import { guardWarmUp, SupergraphGenerations } from './supergraph/index.js';
 import { createSupplier, IdentitySelection, SupplierSet, type Supplier } from './suppliers/index.js';
+import { usagePlugin, UsageStore } from './usage/index.js';
 
 /** A replaced or removed supplier has this long to finish its calls (above any supplier timeout). */
 const RETIRE_GRACE_MS = 30_000;
@@ -131,27 +126,19 @@ async function start(
     if (isolation) supplier.breaker.isolate(`isolated by ${isolation.by}: ${isolation.reason}`);
   });
   // What this replica serves: the registry's shared state, its last-known-good copy, or the configuration.
-  const bootstrap: Bootstrap = {
+  const opened = await openRegistry({
     market: config.market,
-    domainSdl: new Map(config.market.domains.map((d) => [d.name, ownSdl(d.name)])),
-    supergraphSdl: loadSupergraph(),
-  };
-  const registryStore = new RegistryStore({
     redisUrl: config.cache.redisUrl,
     replica: config.replica,
+    stateFile: config.registry.stateFile,
     logger,
     now: () => clock.now(),
   });
-  closers.push(() => registryStore.close());
-  const lastKnownGood = new LastKnownGood(config.registry.stateFile);
-  const served = await startingPoint({
-    bootstrap,
-    store: registryStore,
-    lastKnownGood,
-    redisConfigured: config.cache.redisUrl !== undefined,
-    waitMs: 2_000,
-    logger,
-  });
+  closers.push(() => opened.store.close());
+  const { served } = opened;
+  // The operations clients send: the registry's breaking-changes gate and plan warm-up read them.
+  const usage = new UsageStore({ redisUrl: config.cache.redisUrl, logger, now: () => clock.now() });
+  closers.push(() => usage.close());
   suppliers.apply(served.market.suppliers.map((s) => config.supplierSettings(s)));
   const index = createPatientIndex({ source: deps.patients });
   const directory = new SupplierDirectory(served.market, {
@@ -189,18 +176,19 @@ async function start(
           return guardWarmUp(domains.sourceFor(name, contract));
         },
       }),
-    operations: () => Promise.resolve([]),
+    operations: () => usage.warmable(),
     logger,
     now: () => clock.now(),
   });
-  const registry = new RegistryRuntime({
-    bootstrap,
-    store: registryStore,
-    lastKnownGood,
+  const registry = registryControl(opened, {
     suppliers,
     directory,
     generations: gateway,
     settingsFor: (s) => config.supplierSettings(s),
+    signer: assertions,
+    usage,
+    ...config.registry,
+    audit,
     replica: config.replica,
     logger,
     now: () => clock.now(),
@@ -211,7 +199,12 @@ async function start(
       'AUTH_MODE=development: clinician identity is taken from x-dev-* headers (refused in production)',
     );
   }
-  const apollo = createApolloServer({ gateway, config, logger, plugins: [auditPlugin(audit, clock)] });
+  const apollo = createApolloServer({
+    gateway,
+    config,
+    logger,
+    plugins: [auditPlugin(audit, clock), usagePlugin(usage)],
+  });
   await apollo.start();
   closers.push(() => apollo.stop());
   const endpoint = await startClinicalEndpoint(apollo, {
@@ -248,14 +241,15 @@ async function start(
     directory,
     audit,
     patientsAt: (organisations) => deps.patients.patientsAt?.(organisations),
+    registry: { api: registry.api, view: () => registry.runtime.view() },
     // A replica that cannot write its audit trail must not take traffic.
     ready: () => ready && audit.healthy,
   });
   closers.push(() => ops.close());
-  await registry.started(served);
+  await registry.runtime.started(served);
   // From now on, every registry change (made here or on another replica) is applied as it arrives.
-  registryStore.onChange((state) => void registry.apply(state));
-  void registry.apply(registryStore.state);
+  opened.store.onChange((state) => void registry.runtime.apply(state));
+  void registry.runtime.apply(opened.store.state);
   ready = true;
   logger.info(
     { url: endpoint.url, ops: ops.url, cache: cache.backend, replica: config.replica },

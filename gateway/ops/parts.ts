@@ -5,6 +5,7 @@ import type { Jwks } from '../auth/index.js';
 import type { SupplierDirectory } from '../directory/index.js';
 import type { GatewayCache } from '../cache/index.js';
 import type { GatewayMetrics } from '../observability/index.js';
+import type { RegistryApi, RuntimeView } from '../registry/index.js';
 import type { SupplierSet } from '../suppliers/index.js';
 import type { DecisionStore } from './decisions.js';
 
@@ -26,6 +27,8 @@ export interface OpsParts {
   readonly clock: Clock;
   /** The gateway's public assertion keys, served at /.well-known/jwks.json for suppliers. */
   readonly jwks: Jwks;
+  /** The supplier registry: its API (served under /api/registry) and what this replica serves of it. */
+  readonly registry: { readonly api: RegistryApi; readonly view: () => RuntimeView };
   /** True once the clinical endpoint serves, false again while stopping. */
   readonly ready: () => boolean;
 }

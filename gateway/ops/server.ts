@@ -11,6 +11,7 @@ import { OpsError } from './errors.js';
 import type { EventStream } from './events.js';
 import { controlRoutes, matchRoute } from './routes.js';
 import type { OpsStatus } from './status.js';
+import type { RegistryApi } from '../registry/index.js';
 
 export interface OpsServerOptions {
   readonly host: string;
@@ -25,7 +26,15 @@ export interface OpsServerOptions {
     readonly ready: boolean;
     readonly suppliers: readonly { readonly name: string; readonly state: string }[];
     readonly cache: readonly { readonly tier: string; readonly status: string }[];
+    /** Says when the replica serves its last-known-good registry copy because Redis was down at start. */
+    readonly registry: {
+      readonly source: string;
+      readonly revision: number;
+      readonly problem: string | null;
+    };
   };
+  /** The registry API: authenticates suppliers itself (an operator's ops token is passed on). */
+  readonly registry: RegistryApi;
   readonly now: () => number;
   readonly logger: Logger;
   /** The gateway's public assertion keys: suppliers fetch them to verify who is asking. */
@@ -88,6 +97,9 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Running
 
   const api = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const operator = authenticate(options.credentials, req.headers.authorization);
+    if (path === '/api/registry' || path.startsWith('/api/registry/')) {
+      return options.registry(req, res, path, operator);
+    }
     if (!operator) throw new OpsError('OPS_UNAUTHENTICATED', 'send Authorization: Bearer <ops token>');
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/api/status') return json(res, 200, await options.status());

@@ -3,6 +3,7 @@ import type { TierHealth } from '../cache/index.js';
 import type { IsolationDecision, QuarantineDecision } from './decisions.js';
 import { viewsOf, type MigrationView } from './migrations.js';
 import type { OpsParts } from './parts.js';
+import type { RuntimeView } from '../registry/index.js';
 
 export interface SupplierStatus {
   readonly name: string;
@@ -47,6 +48,8 @@ export interface OpsStatus {
     readonly suppliers: readonly string[];
   }[];
   readonly migrations: readonly MigrationView[];
+  /** Where this replica's registry state came from (redis, local, last-known-good, bootstrap) and its revision. */
+  readonly registry: RuntimeView;
 }
 
 /** What the status is read from. */
@@ -121,5 +124,6 @@ export async function opsStatus(sources: StatusSources): Promise<OpsStatus> {
       suppliers: suppliers.filter((s) => s.domain === d.name).map((s) => s.name),
     })),
     migrations: viewsOf(sources.directory, sources.decisions.migrations(), now),
+    registry: sources.registry.view(),
   };
 }

@@ -8,6 +8,14 @@ import type { GateResult } from './entries.js';
 export const RegistryErrorCode = {
   /** The body is not a valid entry: the message names each bad field. */
   INVALID_ENTRY: 400,
+  /** Every change needs a reason of 3 to 500 characters, kept in the history and the audit trail. */
+  REASON_REQUIRED: 400,
+  /** Neither an ops token nor a supplier's registry credential. */
+  REGISTRY_UNAUTHENTICATED: 401,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  /** The body is over 256 KiB. */
+  PAYLOAD_TOO_LARGE: 413,
   /** A rollback target that is not a version number. */
   INVALID_VERSION: 400,
   /** A supplier's credential used on another supplier's entry. */

@@ -5,6 +5,10 @@
 export { type Bootstrap, effective, supergraphFor } from './effective.js';
 export * from './entries.js';
 export { RegistryError, RegistryErrorCode, gateRefusal, type RegistryErrorCodeName } from './errors.js';
+export { openRegistry, registryControl, type OpenedRegistry } from './assemble.js';
+export { registryApi, type RegistryApi } from './http.js';
+export { RegistryService, type ApprovalPolicy, type RegistryCaller } from './service.js';
+export { runGates, type GateParts } from './gates/index.js';
 export { LastKnownGood, type Snapshot } from './last-known-good.js';
 export { RegistryRuntime, type RuntimeView, type Served } from './runtime.js';
 export { servedBy, startingPoint } from './start.js';

@@ -35,7 +35,10 @@ export interface TestSupplier {
  * `summary-record`, ...), or one of two all-in-one suppliers that hold a whole domain for tests that are
  * not about the market: `gp` (every practice) and `hospital` (every trust).
  */
-function preset(name: string): {
+function preset(
+  name: string,
+  env: Record<string, string>,
+): {
   kind: SupplierKind;
   domain: 'gp' | 'hospital';
   organisations: readonly string[];
@@ -45,6 +48,12 @@ function preset(name: string): {
   if (name === 'hospital')
     return { kind: 'trust-epr', domain: 'hospital', organisations: TRUSTS.map((t) => t.odsCode) };
   const known = REFERENCE_MARKET.find((s) => s.name === name);
+  // A supplier new to the market (one that registers at run time) says what it is in its environment.
+  const kind = env.SUPPLIER_KIND as SupplierKind | undefined;
+  if (!known && kind) {
+    const organisations = env.SUPPLIER_ORGANISATIONS?.split(',') ?? [];
+    return { kind, domain: kind === 'trust-epr' ? 'hospital' : 'gp', organisations };
+  }
   if (!known) throw new RangeError(`no reference supplier named "${name}"`);
   return known;
 }
@@ -55,7 +64,7 @@ export async function startSupplier(
   options: { captureOutput?: boolean; serves?: readonly string[] } = {},
 ): Promise<TestSupplier> {
   const captured: string[] = [];
-  const { kind, domain, organisations } = preset(name);
+  const { kind, domain, organisations } = preset(name, env);
   const held = env.SUPPLIER_ORGANISATIONS?.split(',') ?? organisations;
   // Suppliers verify the gateway's assertions with the test key set unless told otherwise.
   const jwks = await testJwks();

@@ -9,6 +9,7 @@ export {
   CONFORMANCE_PRACTICE,
   CONFORMANCE_TRUST,
   conformancePack,
+  PACK_PREFIX,
   packRecord,
   type ConformancePack,
 } from './conformance.js';

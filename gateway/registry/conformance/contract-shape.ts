@@ -17,8 +17,13 @@ import { DateScalar, DateTimeScalar, withContract } from '../../../schema/index.
 
 /** A domain contract as a schema the suite can read types from (the contract's own scalars included). */
 export function contractSchema(ownSdl: string): GraphQLSchema {
+  return subgraphSchema(withContract(ownSdl));
+}
+
+/** A subgraph's whole SDL (as `_service { sdl }` returns it) as a schema; throws on SDL that does not build. */
+export function subgraphSchema(sdl: string): GraphQLSchema {
   return buildSubgraphSchema({
-    typeDefs: parse(withContract(ownSdl)),
+    typeDefs: parse(sdl),
     resolvers: { Date: DateScalar, DateTime: DateTimeScalar },
   });
 }
