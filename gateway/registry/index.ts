@@ -8,7 +8,8 @@ export { RegistryError, RegistryErrorCode, gateRefusal, type RegistryErrorCodeNa
 export { openRegistry, registryControl, type OpenedRegistry } from './assemble.js';
 export { registryApi, type RegistryApi } from './http.js';
 export { RegistryService, type ApprovalPolicy, type RegistryCaller } from './service.js';
-export { runGates, type GateParts } from './gates/index.js';
+export { GATE_CODES, runGates, type GateParts } from './gates/index.js';
+export { CONFORMANCE_CHECKS } from './conformance/suite.js';
 export { LastKnownGood, type Snapshot } from './last-known-good.js';
 export { RegistryRuntime, type RuntimeView, type Served } from './runtime.js';
 export { servedBy, startingPoint } from './start.js';

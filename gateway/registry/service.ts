@@ -170,7 +170,14 @@ export class RegistryService {
         const latest = versions.at(-1);
         return {
           ...rest,
-          latest: latest ? { version: latest.version, state: latest.state, at: latest.at } : null,
+          latest: latest
+            ? {
+                version: latest.version,
+                state: latest.state,
+                at: latest.at,
+                gates: latest.gates.map((g) => ({ gate: g.gate, status: g.status, code: g.code })),
+              }
+            : null,
         };
       });
     return { revision: this.state.revision, entries };

@@ -101,4 +101,23 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
     await page.click('#confirm-ok');
     await expect.poll(() => card('gp').locator('.badge').textContent(), { timeout: 5_000 }).toBe('CLOSED');
   });
+
+  it('shows registry entries with the version in service and each gate’s verdict', async () => {
+    const sdl =
+      'extend type Patient @key(fields: "nhsNumber") {\n  nhsNumber: String! @external\n  dispensed: [Dispense!]\n}\ntype Dispense {\n  id: ID!\n}\n';
+    const response = await fetch(`${gateway.ops.url}/api/registry/entries`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_OPS_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        entry: { kind: 'domain', name: 'pharmacy', serves: 'pharmacy', sdl },
+        reason: 'CR-9 pharmacy domain',
+      }),
+    });
+    expect(response.status).toBe(201);
+    const entry = page.locator('#registry-panel li[data-entry="domain/pharmacy"]');
+    await expect.poll(() => entry.textContent(), { timeout: 10_000 }).toContain('in service: v1');
+    expect(await entry.locator('.gates').textContent()).toMatch(/✓ market.*✓ contract.*✓ composition/);
+    expect(await page.locator('#registry-panel').textContent()).toMatch(/serves revision 1 from local/);
+    await page.screenshot({ path: `${SCREENSHOTS}/ops-dashboard-registry.png`, fullPage: true });
+  });
 });

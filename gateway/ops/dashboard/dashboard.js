@@ -157,6 +157,60 @@ function migrationsPanel(migrations) {
   panel.replaceChildren(text('h2', 'Practice migrations'), list);
 }
 
+const GATE_MARK = { passed: '✓', failed: '✗', skipped: '–' };
+
+/** Registry entries, what each serves, pending approvals first, with the gates' verdicts. */
+function registryPanel(registry) {
+  const panel = $('registry-panel');
+  const runtime = registry.runtime;
+  const heading = text('h2', 'Supplier registry');
+  const served = text(
+    'p',
+    `Revision ${registry.revision}; this replica serves revision ${runtime.revision} from ${runtime.source}` +
+      (runtime.appliedAt ? `, applied ${ago(runtime.appliedAt)}` : '') +
+      (runtime.supergraph ? ` (supergraph generation ${runtime.supergraph.generation})` : ''),
+    runtime.source === 'last-known-good' || runtime.problem ? 'warning' : '',
+  );
+  const parts = [heading, served];
+  if (runtime.source === 'last-known-good') {
+    parts.push(
+      text('p', 'Redis was unreachable at start-up: serving the last-known-good copy on disk.', 'warning'),
+    );
+  }
+  if (runtime.problem) parts.push(text('p', runtime.problem, 'warning'));
+  const entries = [...registry.entries].sort(
+    (a, b) => (b.latest?.state === 'pending-approval') - (a.latest?.state === 'pending-approval'),
+  );
+  if (entries.length === 0)
+    parts.push(text('p', 'No entries: the configured market and supergraph are in service.'));
+  const list = document.createElement('ul');
+  for (const e of entries) {
+    const item = document.createElement('li');
+    item.dataset.entry = e.key;
+    const inService = e.active === 0 ? 'configured (or none)' : `v${e.active}`;
+    item.append(text('strong', e.key), text('span', ` in service: ${inService}`));
+    if (e.latest && e.latest.version !== e.active) {
+      const cls = e.latest.state === 'pending-approval' ? 'pending' : '';
+      item.append(text('span', ` · v${e.latest.version} ${e.latest.state}`, cls));
+    }
+    const gates = (e.latest?.gates ?? [])
+      .map((g) => `${GATE_MARK[g.status]} ${g.gate}${g.code ? ` ${g.code}` : ''}`)
+      .join('  ');
+    if (gates) item.append(text('div', gates, 'gates'));
+    list.append(item);
+  }
+  parts.push(list);
+  panel.replaceChildren(...parts);
+}
+
+async function refreshRegistry() {
+  try {
+    registryPanel(await api('/api/registry'));
+  } catch {
+    // the stream's status line already says when the gateway cannot be reached
+  }
+}
+
 function render(status) {
   latest = status;
   $('cards').replaceChildren(...status.domains.map((d) => domainSection(d, status.suppliers)));
@@ -270,6 +324,7 @@ async function follow() {
 function start() {
   $('login').hidden = true;
   void follow();
+  void refreshRegistry();
 }
 
 $('login-form').addEventListener('submit', (event) => {
@@ -282,6 +337,7 @@ $('login-form').addEventListener('submit', (event) => {
 $('confirm-form').addEventListener('submit', submitAction);
 $('confirm-cancel').addEventListener('click', () => $('confirm').close());
 setInterval(() => latest && render(latest), 5000);
+setInterval(() => token && void refreshRegistry(), 5000);
 
 if (token) start();
 else signOut();

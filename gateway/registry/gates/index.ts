@@ -5,7 +5,7 @@ import { breakingChangesGate, conformanceGate, healthGate } from './live-gates.j
 import type { Candidate, Gate, GateParts } from './parts.js';
 import { compositionGate, contractGate, marketGate } from './static-gates.js';
 
-export type { GateParts } from './parts.js';
+export { GATE_CODES, type GateCode, type GateParts } from './parts.js';
 export { CONFORMANCE_CHECKS } from '../conformance/suite.js';
 
 /** In order: the cheap checks on the entry itself first, then the ones that call the endpoint. */

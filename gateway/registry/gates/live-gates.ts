@@ -1,7 +1,15 @@
 import { runConformance } from '../conformance/suite.js';
 import { contractSchema, subgraphSchema } from '../conformance/contract-shape.js';
 import { post } from '../conformance/exchange.js';
-import { failed, notApplicable, passed, suppliersChecked, type Candidate, type Gate } from './parts.js';
+import {
+  failed,
+  notApplicable,
+  passed,
+  suppliersChecked,
+  type Candidate,
+  type Gate,
+  type GateCode,
+} from './parts.js';
 import { breakingChanges, inUse, type BreakingChange } from './schema-diff.js';
 
 const DAY_MS = 86_400_000;
@@ -11,7 +19,7 @@ async function servedSdl(
   url: string,
   assertion: string,
   timeoutMs: number,
-): Promise<{ sdl: string } | { code: string; message: string }> {
+): Promise<{ sdl: string } | { code: GateCode; message: string }> {
   const answer = await post(url, { query: '{ _service { sdl } }' }, assertion, timeoutMs);
   if (answer.kind === 'unreachable') return { code: 'ENDPOINT_UNREACHABLE', message: answer.message };
   if (answer.status === 401 || answer.status === 403) {
@@ -52,7 +60,7 @@ export const healthGate: Gate = {
   async run(candidate, parts) {
     const suppliers = suppliersChecked(candidate);
     if (suppliers.length === 0) return passed('the domain has no suppliers yet');
-    const problems: { supplier: string; code: string; message: string }[] = [];
+    const problems: { supplier: string; code: GateCode; message: string }[] = [];
     await Promise.all(
       suppliers.map(async (s) => {
         const result = await servedSdl(s.url, parts.sign(s.name), parts.healthTimeoutMs);

@@ -25,11 +25,32 @@ export interface Candidate {
   readonly served: Map<string, string>;
 }
 
+/** Every code a gate refuses with (docs/registry.md explains each; a test keeps the two in step). */
+export const GATE_CODES = [
+  'RESERVED_NAME',
+  'UNKNOWN_DOMAIN',
+  'MARKET_CONFLICT',
+  'INVALID_SDL',
+  'CONTRACT_VIOLATION',
+  'COMPOSITION_FAILED',
+  'ENDPOINT_UNREACHABLE',
+  'ASSERTION_NOT_ACCEPTED',
+  'ENDPOINT_UNHEALTHY',
+  'SUPPLIERS_NOT_READY',
+  'BREAKING_CHANGE_IN_USE',
+  'CONTRACT_NOT_IMPLEMENTED',
+  'CONFORMANCE_FAILED',
+  /** A gate itself failed (a bug, or SDL that passed the contract checker but does not build). */
+  'GATE_ERROR',
+] as const;
+
+export type GateCode = (typeof GATE_CODES)[number];
+
 export type Verdict =
   | { readonly status: 'passed' | 'skipped'; readonly message: string; readonly details?: unknown }
   | {
       readonly status: 'failed';
-      readonly code: string;
+      readonly code: GateCode;
       readonly message: string;
       readonly details?: unknown;
     };
@@ -44,7 +65,7 @@ export const passed = (message: string, details?: unknown): Verdict => ({
   message,
   ...(details === undefined ? {} : { details }),
 });
-export const failed = (code: string, message: string, details?: unknown): Verdict => ({
+export const failed = (code: GateCode, message: string, details?: unknown): Verdict => ({
   status: 'failed',
   code,
   message,
