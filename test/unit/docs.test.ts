@@ -5,6 +5,7 @@ import { ErrorCode } from '../../gateway/errors/index.js';
 import { FAILURE_REASONS } from '../../gateway/breakers/index.js';
 import { OpsErrorCode } from '../../gateway/ops/index.js';
 import { supplierVariables } from '../../subgraphs/server/index.js';
+import { CONFORMANCE_CHECKS, GATE_CODES, RegistryErrorCode } from '../../gateway/registry/index.js';
 
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
 
@@ -31,6 +32,19 @@ describe('documentation stays in step with the code', () => {
       .filter((n) => n.startsWith('patient_gateway_'));
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) expect(operations, name).toContain(`\`${name}\``);
+  });
+
+  it('lists every registry error code with its HTTP status, every gate code and every conformance check', () => {
+    const errors = doc('errors.md');
+    for (const [code, status] of Object.entries(RegistryErrorCode)) {
+      expect(errors, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`));
+    }
+    const registry = doc('registry.md');
+    for (const code of GATE_CODES) {
+      expect(errors, code).toContain(`\`${code}\``);
+      expect(registry, code).toContain(`\`${code}\``);
+    }
+    for (const check of Object.keys(CONFORMANCE_CHECKS)) expect(registry, check).toContain(`\`${check}\``);
   });
 
   it('lists every environment variable the gateway and the suppliers read', () => {
