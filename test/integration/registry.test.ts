@@ -15,6 +15,7 @@ import { PRACTICES } from '../../subgraphs/synthetic/index.js';
 import {
   startPrivateRedis,
   startSupplier,
+  TEST_ASSERTION_KEY,
   type PrivateRedis,
   type TestSupplier,
 } from '../../lib/testbed/index.js';
@@ -192,10 +193,11 @@ describe('the supplier registry', () => {
     expect((await api(primary, '/api/registry')).body.revision).toBe(revision);
   }, 30_000);
 
-  it('refuses a supplier missing a field recorded operations read, naming the field and the operation', async () => {
+  it('refuses a supplier missing a field operations sent to any replica read, naming the field and the operation', async () => {
     const doses =
       'query MedicationDoses($n: String!) { patient(nhsNumber: $n) { medications { id dosage } } }';
-    const response = await fetch(primary.url, {
+    // Sent to the other replica: what any replica served counts (the usage store is shared through Redis).
+    const response = await fetch(replica.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'apollographql-client-name': 'ward-round-app' },
       body: JSON.stringify({ query: doses, variables: { n: nextPatient() } }),
@@ -212,6 +214,19 @@ describe('the supplier registry', () => {
     expect(refused.body.message).toContain('Medication.dosage');
     expect(refused.body.message).toContain('MedicationDoses from ward-round-app');
   }, 30_000);
+
+  it('runs the conformance suite from the CLI, as a supplier would before registering', async () => {
+    const key = file('signing-key.pem', TEST_ASSERTION_KEY);
+    const args = ['conformance', '--url', gp.url, '--name', 'gp', '--domain', 'gp', '--signing-key', key];
+    const passed = await cli(args, '', primary.ops.url);
+    expect(passed.code, passed.out).toBe(0);
+    expect(passed.out).toMatch(/✓ RIGHT_PATIENT/);
+    expect(passed.out).toContain('conformant');
+    const wrongAudience = await cli([...args.slice(0, 4), 'gp-other', ...args.slice(5)], '', primary.ops.url);
+    expect(wrongAudience.code, wrongAudience.out).toBe(1);
+    expect(wrongAudience.out).toMatch(/✗ FIELDS_RESOLVE/);
+    expect(wrongAudience.out).toContain('NOT conformant');
+  }, 60_000);
 
   it('upgrades the GP contract under load with no failed request, then rolls it back', async () => {
     const INDICATION =
