@@ -248,8 +248,11 @@ async function start(
   closers.push(() => ops.close());
   await registry.runtime.started(served);
   // From now on, every registry change (made here or on another replica) is applied as it arrives.
-  opened.store.onChange((state) => void registry.runtime.apply(state));
-  void registry.runtime.apply(opened.store.state);
+  // (A state that cannot be applied is logged and shown on /readyz by the runtime; the previous one serves.)
+  const applyShared = (state: typeof opened.store.state) =>
+    registry.runtime.apply(state).catch(() => undefined);
+  opened.store.onChange((state) => void applyShared(state));
+  void applyShared(opened.store.state);
   ready = true;
   logger.info(
     { url: endpoint.url, ops: ops.url, cache: cache.backend, replica: config.replica },

@@ -24,6 +24,7 @@ const USAGE = `usage: npm run registry -- <command> [options]
   reject    KEY VERSION --reason TEXT       operators: reject it
   rollback  KEY [--to VERSION] --reason TEXT  put an earlier version back (default: the previous one)
   credential SUPPLIER --reason TEXT         operators: issue a supplier's registry credential (shown once)
+  revoke    SUPPLIER --reason TEXT          operators: revoke it, at once
   conformance --url URL --name SUPPLIER --domain DOMAIN [--sdl-file FILE] --signing-key PEM_FILE
                                             run the conformance suite against an endpoint, from here
 
@@ -77,7 +78,7 @@ function entryFrom(file: string): unknown {
   return entry;
 }
 
-type Call = { method: 'GET' | 'POST'; path: string; body?: Record<string, unknown> };
+type Call = { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: Record<string, unknown> };
 
 function callFor(command: string): Call {
   const key = () => arg(1, 'KEY').split('/').map(encodeURIComponent).join('/');
@@ -114,6 +115,12 @@ function callFor(command: string): Call {
     case 'credential':
       return {
         method: 'POST',
+        path: `/api/registry/credentials/${encodeURIComponent(arg(1, 'SUPPLIER'))}`,
+        body: { reason: need('reason') },
+      };
+    case 'revoke':
+      return {
+        method: 'DELETE',
         path: `/api/registry/credentials/${encodeURIComponent(arg(1, 'SUPPLIER'))}`,
         body: { reason: need('reason') },
       };
@@ -197,7 +204,7 @@ async function main(): Promise<number> {
     console.error(`refused: ${error.code}: ${error.message}`);
     return response.status >= 500 ? 3 : 1;
   }
-  if (values.json) return command === 'check' && body.ok === false ? 1 : 0;
+  if (values.json) return (command === 'check' && body.ok === false) || body.applied === false ? 1 : 0;
   if (command === 'check' || command === 'publish') {
     printGates(body.gates as never);
     if (body.ok === false) {
@@ -214,7 +221,12 @@ async function main(): Promise<number> {
     console.log(
       `registry credential for ${String(body.supplier)} (shown once; store it as REGISTRY_TOKEN):\n${String(body.token)}`,
     );
-  } else printEntry(body as never);
+  } else if (command === 'revoke') console.log(`registry credential of ${String(body.supplier)} revoked`);
+  else printEntry(body as never);
+  if (body.applied === false) {
+    console.error(`committed, but this replica could not apply it: ${String(body.problem)}`);
+    return 1;
+  }
   return 0;
 }
 

@@ -65,6 +65,12 @@ export interface RegistrySettings {
   readonly usageWindowMs: number;
   /** The conformance suite's latency budget for a candidate supplier (95th percentile). */
   readonly latencyBudgetMs: number;
+  /**
+   * Hosts a supplier entry's URL may name (`host`, or `*.domain` for any host under it); empty: any host,
+   * except that production then requires https and refuses IP addresses and localhost.
+   */
+  readonly endpointHosts: readonly string[];
+  readonly production: boolean;
 }
 
 const schema = z.object({
@@ -116,6 +122,7 @@ const schema = z.object({
     .optional(),
   REGISTRY_USAGE_WINDOW_DAYS: integer(30, 1, 365),
   REGISTRY_LATENCY_BUDGET_MS: integer(1_000, 10, 60_000),
+  REGISTRY_ENDPOINT_HOSTS: z.string().optional(),
   GATEWAY_REPLICA_ID: z
     .string()
     .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
@@ -222,6 +229,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       approval: parsed.REGISTRY_APPROVAL ?? (parsed.NODE_ENV === 'production' ? 'all' : 'none'),
       usageWindowMs: parsed.REGISTRY_USAGE_WINDOW_DAYS * 86_400_000,
       latencyBudgetMs: parsed.REGISTRY_LATENCY_BUDGET_MS,
+      endpointHosts: (parsed.REGISTRY_ENDPOINT_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      production: parsed.NODE_ENV === 'production',
     },
     cache: {
       redisUrl: parsed.REDIS_URL || undefined,

@@ -8,6 +8,7 @@ import type { SupergraphGenerations } from '../supergraph/index.js';
 import type { SupplierSet, SupplierSettings } from '../suppliers/index.js';
 import type { UsageStore } from '../usage/index.js';
 import type { Bootstrap } from './effective.js';
+import { endpointPolicy } from './gates/endpoints.js';
 import { registryApi } from './http.js';
 import { LastKnownGood } from './last-known-good.js';
 import { RegistryRuntime, type Served } from './runtime.js';
@@ -85,6 +86,8 @@ export function registryControl(
     readonly approval: ApprovalPolicy;
     readonly usageWindowMs: number;
     readonly latencyBudgetMs: number;
+    readonly endpointHosts: readonly string[];
+    readonly production: boolean;
     readonly audit: { write(record: object): void };
     readonly replica: string;
     readonly logger: Logger;
@@ -105,6 +108,7 @@ export function registryControl(
       latencyBudgetMs: parts.latencyBudgetMs,
       usageWindowMs: parts.usageWindowMs,
       now: parts.now,
+      endpointRefusal: endpointPolicy(parts.endpointHosts, parts.production),
     },
     approval: parts.approval,
     audit: parts.audit,

@@ -30,6 +30,10 @@ export const RegistryErrorCode = {
   NOT_PENDING: 409,
   /** Roll back to the version already in service, or to one never approved. */
   NOT_A_ROLLBACK_TARGET: 409,
+  /** An entry holds its most versions (200), or a supplier's version already waits for approval. */
+  ENTRY_LIMIT_REACHED: 409,
+  /** A supplier's own check or publish is still running: one at a time per supplier. */
+  REGISTRY_BUSY: 429,
   /** A gate refused the candidate; `gates` says which and why (its code is the error's code). */
   GATE_FAILED: 422,
   /** The rollback target would not compose, or would break the market, with the state as it is now. */

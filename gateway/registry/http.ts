@@ -83,7 +83,11 @@ function routes({ service, status }: RegistryApiParts): Record<string, Route> {
     },
     'POST /api/registry/credentials/:supplier': async (caller, params, body) => [
       201,
-      await service.issueCredential(params.supplier!, caller, reasonOf(body)),
+      await service.credentials.issue(params.supplier!, caller, reasonOf(body)),
+    ],
+    'DELETE /api/registry/credentials/:supplier': async (caller, params, body) => [
+      200,
+      await service.credentials.revoke(params.supplier!, caller, reasonOf(body)),
     ],
   };
 }
@@ -138,7 +142,8 @@ export function registryApi(parts: RegistryApiParts) {
     };
     try {
       const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-      const supplier = operator === undefined && token ? parts.service.supplierFor(token) : undefined;
+      const supplier =
+        operator === undefined && token ? parts.service.credentials.supplierFor(token) : undefined;
       const caller: RegistryCaller | undefined = operator
         ? { kind: 'operator', name: operator }
         : supplier
@@ -159,8 +164,13 @@ export function registryApi(parts: RegistryApiParts) {
         const params = match(pattern, method, path);
         if (params === 'other-method') otherMethod = true;
         if (params === undefined || params === 'other-method') continue;
-        const [status, body] = await route(caller, params, await bodyOf(req));
-        return send(status, body);
+        try {
+          const [status, body] = await route(caller, params, await bodyOf(req));
+          return send(status, body);
+        } catch (error) {
+          if (error instanceof RegistryError) parts.service.refused(caller, `${method} ${path}`, error);
+          throw error;
+        }
       }
       throw otherMethod
         ? new RegistryError('METHOD_NOT_ALLOWED', `${method} not allowed on ${path}`, {}, 405)

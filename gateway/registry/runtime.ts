@@ -55,10 +55,14 @@ export class RegistryRuntime {
 
   constructor(private readonly parts: RuntimeParts) {}
 
-  /** Applies `state`, after any application under way; a state older than the one served is ignored. */
+  /**
+   * Applies `state`, after any application under way. Rejects when it could not be applied: the state
+   * served before stays in service whole (suppliers, routing and supergraph), and `view().problem` says why.
+   */
   apply(state: RegistryState): Promise<void> {
-    this.applying = this.applying.then(() => this.applyNow(state)).catch(() => undefined);
-    return this.applying;
+    const run = this.applying.then(() => this.applyNow(state));
+    this.applying = run.catch(() => undefined);
+    return run;
   }
 
   /** Records what was served at start-up as applied (it was built before the gateway started). */
@@ -86,13 +90,28 @@ export class RegistryRuntime {
       // Gates stop such a state being written; one arriving anyway (edited by hand) is not served.
       this.problem = `revision ${state.revision} not applied: ${served.problem}`;
       this.parts.logger.error({ revision: state.revision }, `registry: ${this.problem}`);
-      return;
+      throw new Error(this.problem);
     }
     const { market, supergraph: next } = served;
     const settings = market.suppliers.map((s) => this.parts.settingsFor(s));
+    const before = this.parts.directory.market;
+    const previous = before.suppliers.map((s) => this.parts.settingsFor(s));
     const added = this.parts.suppliers.apply(settings, { retireMissing: false });
     this.parts.directory.replace(market);
-    const supergraph = await this.parts.generations.swap(next);
+    let supergraph;
+    try {
+      supergraph = await this.parts.generations.swap(next);
+    } catch (error) {
+      // Put routing and the supplier set back as they were: the supergraph in service still matches them.
+      this.parts.directory.replace(before);
+      this.parts.suppliers.apply(previous);
+      this.problem = `revision ${state.revision} not applied: the supergraph could not be loaded (${(error as Error).message})`;
+      this.parts.logger.error(
+        { revision: state.revision, err: (error as Error).message },
+        `registry: ${this.problem}`,
+      );
+      throw error;
+    }
     const { removed } = this.parts.suppliers.apply(settings);
     this.revision = state.revision;
     this.appliedAt = this.parts.now();

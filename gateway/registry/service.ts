@@ -1,4 +1,3 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../../lib/logger.js';
 import { servedBy } from './start.js';
 import {
@@ -10,15 +9,14 @@ import {
   type GateResult,
   type RegistryState,
 } from './entries.js';
+import { callerName, operatorOnly, RegistryCredentials, type RegistryCaller } from './credentials.js';
 import { gateRefusal, RegistryError } from './errors.js';
+
+export type { RegistryCaller } from './credentials.js';
 import { runGates, type GateParts } from './gates/index.js';
 import type { RegistryRuntime } from './runtime.js';
 import * as registryState from './state.js';
 import type { RegistryStore } from './store.js';
-
-/** Who is asking: an operator (ops token) or a supplier (its registry credential). */
-export type RegistryCaller =
-  { readonly kind: 'operator'; readonly name: string } | { readonly kind: 'supplier'; readonly name: string };
 
 /** Whose publishes wait for an operator's approval before they go live (REGISTRY_APPROVAL). */
 export type ApprovalPolicy = 'none' | 'suppliers' | 'all';
@@ -33,8 +31,8 @@ export interface RegistryServiceParts {
   readonly now: () => number;
 }
 
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-const callerName = (c: RegistryCaller) => `${c.kind}:${c.name}`;
+/** Versions kept per entry: enough for years of releases, not for a flood. */
+const MAX_VERSIONS = 200;
 
 /**
  * The registry's use cases. Every change is checked against the state it was made from and committed
@@ -43,7 +41,15 @@ const callerName = (c: RegistryCaller) => `${c.kind}:${c.name}`;
  * hear of it. Every change is written to the audit trail with who made it, why, and the gate results.
  */
 export class RegistryService {
-  constructor(private readonly parts: RegistryServiceParts) {}
+  /** Suppliers with a check or publish running: each gate run calls out for seconds, so one at a time. */
+  private readonly running = new Set<string>();
+
+  /** Suppliers' registry credentials: issued and revoked by operators, kept as digests. */
+  readonly credentials: RegistryCredentials;
+
+  constructor(private readonly parts: RegistryServiceParts) {
+    this.credentials = new RegistryCredentials(parts.store, parts.audit, parts.now);
+  }
 
   get state(): RegistryState {
     return this.parts.store.state;
@@ -52,7 +58,7 @@ export class RegistryService {
   /** The dry run: every gate, nothing changed. */
   async check(spec: EntrySpec, caller: RegistryCaller) {
     this.mayTouch(caller, spec.kind, spec.name);
-    const gates = await runGates(spec, this.state, this.parts.gates);
+    const gates = await this.gated(caller, () => runGates(spec, this.state, this.parts.gates));
     const refusal = gateRefusal(gates);
     return {
       ok: refusal === undefined,
@@ -65,12 +71,22 @@ export class RegistryService {
   async publish(spec: EntrySpec, caller: RegistryCaller, reason: string) {
     this.mayTouch(caller, spec.kind, spec.name);
     const base = this.state;
-    const gates = await runGates(spec, base, this.parts.gates);
-    const refusal = gateRefusal(gates);
-    if (refusal) {
-      this.record('publish-refused', caller, reason, entryKey(spec), undefined, gates, refusal.code);
-      throw refusal;
+    const existing = base.entries[entryKey(spec)];
+    if (existing && existing.versions.length >= MAX_VERSIONS) {
+      throw new RegistryError(
+        'ENTRY_LIMIT_REACHED',
+        `${existing.key} holds ${MAX_VERSIONS} versions already`,
+      );
     }
+    if (caller.kind === 'supplier' && existing?.versions.some((v) => v.approval.state === 'pending')) {
+      throw new RegistryError(
+        'ENTRY_LIMIT_REACHED',
+        `${existing.key} has a version waiting for approval: an operator approves or rejects it first`,
+      );
+    }
+    const gates = await this.gated(caller, () => runGates(spec, base, this.parts.gates));
+    const refusal = gateRefusal(gates);
+    if (refusal) throw refusal;
     const approvalRequired = this.approvalRequired(caller);
     const { state, version } = registryState.publish(
       base,
@@ -79,9 +95,15 @@ export class RegistryService {
       this.actor(caller, reason),
       approvalRequired,
     );
-    await this.commit(base, state);
+    const applied = await this.commit(base, state);
     this.record('publish', caller, reason, entryKey(spec), version, gates);
-    return { key: entryKey(spec), version, state: approvalRequired ? 'pending-approval' : 'active', gates };
+    return {
+      key: entryKey(spec),
+      version,
+      state: approvalRequired ? 'pending-approval' : 'active',
+      ...applied,
+      gates,
+    };
   }
 
   /** Approving runs the gates again against the registry as it is now: much may have changed since. */
@@ -92,7 +114,7 @@ export class RegistryService {
     caller: RegistryCaller,
     reason: string,
   ) {
-    this.operatorOnly(caller, `${decision} a version`);
+    operatorOnly(caller, `${decision} a version`);
     const base = this.state;
     const entry = registryState.entryOf(base, key);
     const target = entry.versions.find((v) => v.version === version);
@@ -103,9 +125,9 @@ export class RegistryService {
       if (refusal) throw refusal;
     }
     const next = registryState.decide(base, key, version, decision, this.actor(caller, reason), gates);
-    await this.commit(base, next);
+    const applied = await this.commit(base, next);
     this.record(decision, caller, reason, key, version, gates);
-    return this.view(registryState.entryOf(next, key));
+    return { ...this.view(registryState.entryOf(next, key)), ...applied };
   }
 
   /**
@@ -116,7 +138,15 @@ export class RegistryService {
   async rollback(key: EntryKey, to: number | undefined, caller: RegistryCaller, reason: string) {
     this.mayTouch(caller, key.startsWith('domain/') ? 'domain' : 'supplier', key.slice(key.indexOf('/') + 1));
     const base = this.state;
-    const target = to ?? registryState.previousActive(registryState.entryOf(base, key));
+    const entry = registryState.entryOf(base, key);
+    const target = to ?? registryState.previousActive(entry);
+    // A supplier goes back, never forward: a version an operator rolled away from stays out of service.
+    if (caller.kind === 'supplier' && target >= entry.active) {
+      throw new RegistryError(
+        'NOT_A_ROLLBACK_TARGET',
+        `a supplier rolls back to an earlier version than the one in service (v${entry.active}), not to v${target}`,
+      );
+    }
     const next = registryState.rollback(base, key, target, this.actor(caller, reason));
     const served = servedBy(this.parts.gates.bootstrap, next);
     if ('problem' in served) {
@@ -125,41 +155,24 @@ export class RegistryService {
         `${key} version ${target} cannot go back into service: ${served.problem}`,
       );
     }
-    await this.commit(base, next);
+    const applied = await this.commit(base, next);
     this.record('rollback', caller, reason, key, target);
-    return this.view(registryState.entryOf(next, key));
+    return { ...this.view(registryState.entryOf(next, key)), ...applied };
   }
 
-  /** Issues a supplier's registry credential (replacing any earlier one): the token is shown only here. */
-  async issueCredential(supplier: string, caller: RegistryCaller, reason: string) {
-    this.operatorOnly(caller, 'issue credentials');
-    if (!/^[a-z][a-z0-9-]{1,62}$/.test(supplier)) {
-      throw new RegistryError('INVALID_ENTRY', `not a supplier name: ${JSON.stringify(supplier)}`);
-    }
-    const token = `prs_${randomBytes(24).toString('base64url')}`;
-    const base = this.state;
-    await this.commit(
-      base,
-      registryState.withCredential(base, supplier, sha256(token), this.actor(caller, reason)),
-    );
-    this.parts.audit.write({
-      type: 'registry-credential',
+  /** Writes a refused request to the audit trail: who tried what, and the code it was refused with. */
+  refused(caller: RegistryCaller, request: string, error: RegistryError): void {
+    const gates = error.extra.gates?.map((g) => ({ gate: g.gate, status: g.status, code: g.code }));
+    const record = {
+      type: 'registry-refusal',
       at: this.iso(),
       by: callerName(caller),
-      supplier,
-      reason,
-    });
-    return { supplier, token };
-  }
-
-  /** The supplier a registry credential belongs to, compared in constant time. */
-  supplierFor(token: string): string | undefined {
-    const presented = Buffer.from(sha256(token), 'hex');
-    let found: string | undefined;
-    for (const [supplier, credential] of Object.entries(this.state.credentials)) {
-      if (timingSafeEqual(presented, Buffer.from(credential.sha256, 'hex')) && !found) found = supplier;
-    }
-    return found;
+      request,
+      code: error.code,
+      ...(gates ? { gates } : {}),
+    };
+    this.parts.audit.write(record);
+    this.parts.logger.info({ registry: record }, `registry: ${request} refused (${error.code})`);
   }
 
   list(caller: RegistryCaller) {
@@ -197,9 +210,34 @@ export class RegistryService {
     };
   }
 
-  private async commit(base: RegistryState, next: RegistryState): Promise<void> {
+  /**
+   * Commits, then applies on this replica. The commit stands even if this replica cannot apply it (other
+   * replicas may): the answer then says `applied: false` and why, as `/readyz` and the dashboard do.
+   */
+  private async commit(
+    base: RegistryState,
+    next: RegistryState,
+  ): Promise<{ applied: true } | { applied: false; problem: string }> {
     await this.parts.store.commit(base, next);
-    await this.parts.runtime.apply(next);
+    try {
+      await this.parts.runtime.apply(next);
+      return { applied: true };
+    } catch (error) {
+      return { applied: false, problem: this.parts.runtime.view().problem ?? (error as Error).message };
+    }
+  }
+
+  private async gated<T>(caller: RegistryCaller, run: () => Promise<T>): Promise<T> {
+    if (caller.kind !== 'supplier') return run();
+    if (this.running.has(caller.name)) {
+      throw new RegistryError('REGISTRY_BUSY', `a check or publish of ${caller.name} is already running`);
+    }
+    this.running.add(caller.name);
+    try {
+      return await run();
+    } finally {
+      this.running.delete(caller.name);
+    }
   }
 
   private approvalRequired(caller: RegistryCaller): boolean {
@@ -220,10 +258,6 @@ export class RegistryService {
     }
   }
 
-  private operatorOnly(caller: RegistryCaller, what: string): void {
-    if (caller.kind !== 'operator') throw new RegistryError('OPERATOR_ONLY', `only operators ${what}`);
-  }
-
   private actor(caller: RegistryCaller, reason: string) {
     return { by: callerName(caller), reason, at: this.iso() };
   }
@@ -239,7 +273,6 @@ export class RegistryService {
     key: EntryKey,
     version: number | undefined,
     gates?: readonly GateResult[],
-    refused?: string,
   ): void {
     const record = {
       type: 'registry-change',
@@ -250,13 +283,9 @@ export class RegistryService {
       entry: key,
       ...(version === undefined ? {} : { version }),
       revision: this.state.revision,
-      ...(refused ? { refused } : {}),
       ...(gates ? { gates: gates.map((g) => ({ gate: g.gate, status: g.status, code: g.code })) } : {}),
     };
     this.parts.audit.write(record);
-    this.parts.logger.info(
-      { registry: record },
-      `registry: ${action} ${key}${refused ? ` refused (${refused})` : ''}`,
-    );
+    this.parts.logger.info({ registry: record }, `registry: ${action} ${key}`);
   }
 }

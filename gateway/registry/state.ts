@@ -143,3 +143,12 @@ export function withCredential(
     credentials: { ...state.credentials, [supplier]: { sha256, issuedBy: actor.by, at: actor.at } },
   };
 }
+
+/** Removes a supplier's credential: it stops working at once. */
+export function withoutCredential(state: RegistryState, supplier: string): RegistryState {
+  if (!state.credentials[supplier]) {
+    throw new RegistryError('UNKNOWN_ENTRY', `${supplier} holds no registry credential`);
+  }
+  const { [supplier]: _revoked, ...credentials } = state.credentials;
+  return { ...state, revision: state.revision + 1, credentials };
+}

@@ -196,6 +196,9 @@ export class RegistryStore {
     const client = this.client;
     if (!client || client.status !== 'ready') return;
     try {
+      // The whole state is read only when its revision moved: most re-reads cost one HGET.
+      const revision = await client.hget(KEY, 'revision');
+      if (this.from === 'redis' && revision !== null && Number(revision) === this.current.revision) return;
       const stored = await client.hgetall(KEY);
       if (stored.state === undefined && this.current.revision > 0) {
         // Redis lost its data (or is new) while this replica holds a served state: write it back rather
@@ -221,8 +224,27 @@ export class RegistryStore {
         return;
       }
       const wasShared = this.from === 'redis';
-      // Revisions only go up in Redis: an older one is a read that began before this replica's own commit.
-      if (wasShared && state.revision < this.current.revision) return;
+      // Revisions only go up in Redis. An older one is either a read that began before this replica's own
+      // commit, or Redis lost data and came back with an older copy: write the newer state back, compare-
+      // and-set on what Redis holds (a no-op in the first case, as Redis already holds the newer one).
+      if (wasShared && state.revision < this.current.revision) {
+        const answer = await client.eval(
+          COMPARE_AND_SET,
+          1,
+          KEY,
+          String(state.revision),
+          String(this.current.revision),
+          JSON.stringify(this.current),
+          CHANNEL,
+        );
+        if (answer === 'OK') {
+          this.options.logger.warn(
+            { held: state.revision, revision: this.current.revision },
+            'registry: Redis held an older state than the one in service; wrote the newer one back',
+          );
+        }
+        return;
+      }
       this.from = 'redis';
       if (state.revision !== this.current.revision || !wasShared) this.adopt(state);
     } catch (error) {

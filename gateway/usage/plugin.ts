@@ -40,7 +40,8 @@ export function usagePlugin(store: UsageStore): ApolloServerPlugin {
             name: operationName ?? null,
             client,
             fields,
-            ...(hasLiterals(document) ? {} : { text: source }),
+            // A comment could hold anything (the parser drops it, so hasLiterals cannot see it).
+            ...(hasLiterals(document) || source.includes('#') ? {} : { text: source }),
           });
         },
       };

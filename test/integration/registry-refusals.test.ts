@@ -59,6 +59,7 @@ describe('registry refusals', () => {
     gateway = await startTestGateway([gp, hospital], {
       BREAKER_IDLE_PROBE_MS: '0',
       REGISTRY_APPROVAL: 'none',
+      REGISTRY_ENDPOINT_HOSTS: '127.0.0.1,*.supplier.example',
     });
     approvals = await startTestGateway([gp, hospital], {
       BREAKER_IDLE_PROBE_MS: '0',
@@ -149,6 +150,52 @@ describe('registry refusals', () => {
     expect(answer.body.error?.code).toBe(code);
     expect(await revision()).toBe(before);
   });
+
+  it('refuses an endpoint outside REGISTRY_ENDPOINT_HOSTS without calling it', async () => {
+    const entry = {
+      kind: 'supplier',
+      name: 'gp-meta',
+      domain: 'gp',
+      url: 'http://169.254.169.254/latest/meta-data',
+      contact: 'desk@x.example',
+    };
+    const answer = await publish(entry);
+    expect(answer.body.error?.code).toBe('ENDPOINT_NOT_ALLOWED');
+    expect(answer.body.error?.message).toContain('169.254.169.254 is not one of REGISTRY_ENDPOINT_HOSTS');
+  });
+
+  it('lets a supplier roll back only to an earlier version, and a revoked credential stops at once', async () => {
+    const issued = await call('/api/registry/credentials/gp', { reason: 'CR-8' });
+    const token = issued.body.token!;
+    const entry = {
+      kind: 'supplier',
+      name: 'gp',
+      domain: 'gp',
+      url: gp.url,
+      organisations: gp.serves,
+      contact: 'desk@gp.example',
+    };
+    expect((await publish(entry, gateway, token)).status).toBe(201);
+    expect((await publish({ ...entry, contact: 'new-desk@gp.example' }, gateway, token)).status).toBe(201);
+    const operatorRollback = await call('/api/registry/entries/supplier/gp/rollback', {
+      reason: 'incident',
+      to: 1,
+    });
+    expect(operatorRollback.body.active).toBe(1);
+    const forward = await call(
+      '/api/registry/entries/supplier/gp/rollback',
+      { reason: 'undo that', to: 2 },
+      token,
+    );
+    expect(forward.body.error?.code).toBe('NOT_A_ROLLBACK_TARGET');
+    const revoked = await fetch(`${gateway.ops.url}/api/registry/credentials/gp`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TEST_OPS_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'supplier left' }),
+    });
+    expect(revoked.status).toBe(200);
+    expect((await call('/api/registry', undefined, token)).body.error?.code).toBe('REGISTRY_UNAUTHENTICATED');
+  }, 30_000);
 
   it('refuses an endpoint that is down', async () => {
     const url = `http://127.0.0.1:${await freePort()}/graphql`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contractSchema } from '../../gateway/registry/conformance/contract-shape.js';
+import { endpointPolicy } from '../../gateway/registry/gates/endpoints.js';
 import { breakingChanges, inUse } from '../../gateway/registry/gates/schema-diff.js';
 import { UsageStore, type OperationUse } from '../../gateway/usage/index.js';
 import { createLogger } from '../../lib/logger.js';
@@ -77,5 +78,27 @@ describe('the usage store (memory tier)', () => {
     });
     for (const id of ['a', 'b', 'c']) usage.record({ id, name: id, client: 'x', fields: [] });
     expect((await usage.since(0)).map((u) => u.id)).toEqual(['b', 'c']);
+  });
+});
+
+describe('which endpoints the gates may call', () => {
+  it('allows only the listed hosts when REGISTRY_ENDPOINT_HOSTS is set', () => {
+    const policy = endpointPolicy(['gp.example.nhs.uk', '*.supplier.example'], true);
+    expect(policy('https://gp.example.nhs.uk/graphql')).toBeUndefined();
+    expect(policy('https://records.supplier.example/graphql')).toBeUndefined();
+    expect(policy('https://supplier.example.evil.test/graphql')).toMatch(
+      /not one of REGISTRY_ENDPOINT_HOSTS/,
+    );
+    expect(policy('http://169.254.169.254/latest/meta-data')).toMatch(/not one of/);
+  });
+
+  it('in production without a list, wants https and a host name', () => {
+    const policy = endpointPolicy([], true);
+    expect(policy('https://records.supplier.example/graphql')).toBeUndefined();
+    expect(policy('http://records.supplier.example/graphql')).toMatch(/https/);
+    expect(policy('https://10.0.0.5/graphql')).toMatch(/an address/);
+    expect(policy('https://[::1]/graphql')).toMatch(/an address/);
+    expect(policy('https://localhost/graphql')).toMatch(/an address/);
+    expect(endpointPolicy([], false)('http://127.0.0.1:4004/graphql')).toBeUndefined();
   });
 });

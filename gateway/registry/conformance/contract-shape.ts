@@ -115,7 +115,15 @@ export function shapeProblems(
     : type;
   if (!concrete || !isObjectType(concrete)) return out;
   for (const field of Object.values(concrete.getFields())) {
-    if (field.name.startsWith('_') || !(field.name in object)) continue;
+    if (field.name.startsWith('_')) continue;
+    if (!(field.name in object)) {
+      // Scalars and enums are asked for at every depth (fullRecordQuery), so a missing one was left out.
+      const named = getNamedType(field.type);
+      const asked = field.args.every((a) => !isNonNullType(a.type));
+      if (asked && (isScalarType(named) || isEnumType(named)))
+        out.push(`${path}.${field.name} was asked for and is missing`);
+      continue;
+    }
     shapeProblems(field.type, object[field.name], `${path}.${field.name}`, out);
   }
   return out;

@@ -4,7 +4,7 @@ export type Exchange =
   | { readonly kind: 'unreachable'; readonly message: string };
 
 /** Largest answer read from a candidate: a conformance answer is a few kilobytes. */
-const MAX_ANSWER_BYTES = 2_000_000;
+const MAX_ANSWER_BYTES = 1_000_000;
 
 /**
  * Posts an `_entities` query for pack patients. Never throws: a refused connection, a timeout, an answer
@@ -51,11 +51,11 @@ export async function post(
         : `cannot connect to ${url} (${cause ?? (error as Error).message})`,
     };
   }
+  const text = await readCapped(response, MAX_ANSWER_BYTES);
+  if (text === undefined) {
+    return { kind: 'unreachable', message: `answer over ${MAX_ANSWER_BYTES} bytes, or cut off` };
+  }
   try {
-    const text = await response.text();
-    if (Buffer.byteLength(text) > MAX_ANSWER_BYTES) {
-      return { kind: 'unreachable', message: `answer over ${MAX_ANSWER_BYTES} bytes` };
-    }
     return {
       kind: 'answer',
       status: response.status,
@@ -66,4 +66,30 @@ export async function post(
       ? { kind: 'unreachable', message: `HTTP ${response.status} with a body that is not JSON` }
       : { kind: 'answer', status: response.status, body: undefined };
   }
+}
+
+/**
+ * A body read as it streams in, stopped as soon as it passes `limit` bytes (declared or counted): a
+ * candidate endpoint cannot make the gateway hold more than that in memory. Undefined when over the limit
+ * or when the stream fails.
+ */
+async function readCapped(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > limit || !response.body) {
+    await response.body?.cancel().catch(() => undefined);
+    return declared > limit ? undefined : '';
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    // Leaving the loop early cancels the stream (and the connection).
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > limit) return undefined;
+      chunks.push(chunk);
+    }
+  } catch {
+    return undefined;
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

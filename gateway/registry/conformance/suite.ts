@@ -14,6 +14,8 @@ export const CONFORMANCE_CHECKS = {
   ASSERTION_REQUIRED: 'refuses a request without the gateway assertion',
   /** An assertion addressed to another supplier is refused: a stolen assertion cannot be replayed here. */
   ASSERTION_AUDIENCE: 'refuses an assertion addressed to another supplier',
+  /** An assertion whose signature does not verify is refused: the endpoint checks it, not just decodes it. */
+  ASSERTION_SIGNATURE: 'refuses an assertion with a forged signature',
   /** Every field of the domain's contract resolves, with its contract type, non-null where promised. */
   FIELDS_RESOLVE: "every contract field resolves with the contract's types",
   /** Each answer is for exactly the patient asked, in the order asked, whatever the batch order. */
@@ -67,12 +69,29 @@ const pass = (check: ConformanceCheck, message: string = CONFORMANCE_CHECKS[chec
   status: 'passed',
   message,
 });
-const fail = (check: ConformanceCheck, problems: readonly string[]): CheckResult => ({
-  check,
-  status: 'failed',
-  message: `${CONFORMANCE_CHECKS[check]}: ${problems[0] ?? 'failed'}`,
-  problems: problems.slice(0, 20),
-});
+/**
+ * A failed check, its problems with every NHS number outside the pack masked: a record sent for the wrong
+ * patient is a real person's, and reports are stored and shown to the supplier.
+ */
+const fail = (check: ConformanceCheck, problems: readonly string[]): CheckResult => {
+  const masked = problems.slice(0, 20).map(maskNumbers);
+  return {
+    check,
+    status: 'failed',
+    message: `${CONFORMANCE_CHECKS[check]}: ${masked[0] ?? 'failed'}`,
+    problems: masked,
+  };
+};
+
+const maskNumbers = (text: string) =>
+  text.replace(/(?<!\d)\d{10}(?!\d)/g, (n) => (n.startsWith(PACK_PREFIX) ? n : maskNhsNumber(n)));
+
+/** The same assertion with one character of its signature changed. */
+function forged(assertion: string): string {
+  const at = assertion.length - 20;
+  const swapped = assertion[at] === 'A' ? 'B' : 'A';
+  return `${assertion.slice(0, at)}${swapped}${assertion.slice(at + 1)}`;
+}
 
 export async function runConformance(
   target: ConformanceTarget,
@@ -94,6 +113,12 @@ export async function runConformance(
 
   checks.push(refusal('ASSERTION_REQUIRED', await call([full], undefined)));
   checks.push(refusal('ASSERTION_AUDIENCE', await call([full], `${target.name}-elsewhere`)));
+  checks.push(
+    refusal(
+      'ASSERTION_SIGNATURE',
+      await exchange(target.url, query, [full], forged(options.sign(target.name)), options),
+    ),
+  );
 
   const forward = await call([full, ordinary], target.name);
   const reversed = await call([ordinary, full], target.name);

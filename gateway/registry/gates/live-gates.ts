@@ -13,6 +13,8 @@ import {
 import { breakingChanges, inUse, type BreakingChange } from './schema-diff.js';
 
 const DAY_MS = 86_400_000;
+/** A served SDL larger than any contract could be is refused before it is built (building is synchronous). */
+const MAX_SERVED_SDL_BYTES = 250_000;
 
 /** A supplier's endpoint, asked for its SDL with the gateway's assertion: the SDL, or why not. */
 async function servedSdl(
@@ -29,6 +31,9 @@ async function servedSdl(
     };
   }
   const sdl = (answer.body as { data?: { _service?: { sdl?: unknown } } } | undefined)?.data?._service?.sdl;
+  if (typeof sdl === 'string' && Buffer.byteLength(sdl) > MAX_SERVED_SDL_BYTES) {
+    return { code: 'ENDPOINT_UNHEALTHY', message: `serves SDL over ${MAX_SERVED_SDL_BYTES} bytes` };
+  }
   if (answer.status !== 200 || typeof sdl !== 'string') {
     return {
       code: 'ENDPOINT_UNHEALTHY',

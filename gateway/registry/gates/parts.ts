@@ -14,6 +14,8 @@ export interface GateParts {
   /** How far back a recorded operation counts as in use. */
   readonly usageWindowMs: number;
   readonly now: () => number;
+  /** Why the gateway may not call this endpoint URL (undefined: it may). */
+  readonly endpointRefusal: (url: string) => string | undefined;
 }
 
 /** A candidate entry, with the market and contracts in service now and if it went live. */
@@ -28,6 +30,7 @@ export interface Candidate {
 /** Every code a gate refuses with (docs/registry.md explains each; a test keeps the two in step). */
 export const GATE_CODES = [
   'RESERVED_NAME',
+  'ENDPOINT_NOT_ALLOWED',
   'UNKNOWN_DOMAIN',
   'MARKET_CONFLICT',
   'INVALID_SDL',

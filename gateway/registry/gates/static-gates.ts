@@ -10,8 +10,10 @@ const RESERVED = new Set(['ops', 'registry', 'usage', 'control', 'patient-index'
 /** The candidate leaves a valid market: a known domain, declared organisations each served once. */
 export const marketGate: Gate = {
   name: 'market',
-  async run({ spec, next }) {
+  async run({ spec, next }, parts) {
     if (RESERVED.has(spec.name)) return failed('RESERVED_NAME', `"${spec.name}" is reserved by the gateway`);
+    const refusal = spec.kind === 'supplier' ? parts.endpointRefusal(spec.url) : undefined;
+    if (refusal) return failed('ENDPOINT_NOT_ALLOWED', refusal);
     if (spec.kind === 'supplier' && !next.market.domains.some((d) => d.name === spec.domain)) {
       const known = next.market.domains.map((d) => d.name).join(', ');
       return failed('UNKNOWN_DOMAIN', `domain "${spec.domain}" is not registered (domains: ${known})`);
