@@ -52,6 +52,15 @@ describe('registry refusals', () => {
   };
   const publish = (entry: unknown, target = gateway, token = TEST_OPS_TOKEN) =>
     call('/api/registry/entries', { entry, reason: 'test change' }, token, target);
+  /** The reference GP supplier's own entry, as it would register itself. */
+  const gpEntry = () => ({
+    kind: 'supplier',
+    name: 'gp',
+    domain: 'gp',
+    url: gp.url,
+    organisations: gp.serves,
+    contact: 'desk@gp.example',
+  });
   const revision = async () => (await call('/api/registry')).body.revision;
 
   beforeAll(async () => {
@@ -167,14 +176,7 @@ describe('registry refusals', () => {
   it('lets a supplier roll back only to an earlier version, and a revoked credential stops at once', async () => {
     const issued = await call('/api/registry/credentials/gp', { reason: 'CR-8' });
     const token = issued.body.token!;
-    const entry = {
-      kind: 'supplier',
-      name: 'gp',
-      domain: 'gp',
-      url: gp.url,
-      organisations: gp.serves,
-      contact: 'desk@gp.example',
-    };
+    const entry = gpEntry();
     expect((await publish(entry, gateway, token)).status).toBe(201);
     expect((await publish({ ...entry, contact: 'new-desk@gp.example' }, gateway, token)).status).toBe(201);
     const operatorRollback = await call('/api/registry/entries/supplier/gp/rollback', {
@@ -247,14 +249,7 @@ describe('registry refusals', () => {
 
   it("holds a supplier's publish for an operator's approval when so configured", async () => {
     const issued = await call('/api/registry/credentials/gp', { reason: 'CR-7' }, TEST_OPS_TOKEN, approvals);
-    const entry = {
-      kind: 'supplier',
-      name: 'gp',
-      domain: 'gp',
-      url: gp.url,
-      organisations: gp.serves,
-      contact: 'desk@gp.example',
-    };
+    const entry = gpEntry();
     const pending = await publish(entry, approvals, issued.body.token);
     expect(pending.status).toBe(201);
     expect(pending.body.state).toBe('pending-approval');
