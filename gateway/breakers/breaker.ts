@@ -1,5 +1,5 @@
 import type { Clock } from '../../lib/clock.js';
-import { ProbeGuardedCircuit, type Tagged } from './circuit.js';
+import { ProbeGuardedCircuit, tagError, type Tagged } from './circuit.js';
 import { SupplierFailure } from './failure.js';
 import { breakerOptions, type BreakerOptions, type BreakerOptionsInput } from './options.js';
 import { withTimeout } from './timeout.js';
@@ -166,10 +166,12 @@ export class SupplierBreaker {
 
   /**
    * Starts the breaker afresh: closed, with an empty rolling window (failures from before the reset must
-   * not re-open it), and not isolated unless `keepIsolation`. Calls in flight finish, uncounted.
+   * not re-open it), no last failure, and not isolated unless `keepIsolation`. Calls in flight finish, uncounted.
    */
   reset(cause: string, options: { keepIsolation?: boolean } = {}): void {
     this.isolated = options.keepIsolation === true && this.isolated;
+    this.lastFailure = undefined;
+    this.consecutiveFailures = 0;
     this.circuit.shutdown();
     this.circuit = this.buildCircuit();
     this.settle(cause);
@@ -240,7 +242,12 @@ export class SupplierBreaker {
   /** `call` under the timeout, its value tagged with the breaker epoch it started in (see circuit.ts). */
   private timed<T>(call: (signal: AbortSignal) => Promise<T>): (startedIn: number) => Promise<Tagged<T>> {
     return (startedIn) =>
-      withTimeout(call, this.options.timeoutMs, this.deps.clock).then((value) => ({ startedIn, value }));
+      withTimeout(call, this.options.timeoutMs, this.deps.clock).then(
+        (value) => ({ startedIn, value }),
+        (error: unknown) => {
+          throw tagError(error, startedIn) as Error;
+        },
+      );
   }
 
   private settle(cause: string): void {

@@ -6,6 +6,20 @@ export interface Tagged<T> {
   readonly value: T;
 }
 
+/**
+ * The epoch a call started in, on the error it failed with. opossum reports an error its errorFilter lets
+ * through uncounted as a *success* whose result is the error itself, so the epoch must travel on the error.
+ */
+export const STARTED_IN = Symbol('startedIn');
+
+/** Marks `error` with the epoch its call started in (see STARTED_IN). */
+export function tagError(error: unknown, startedIn: number): unknown {
+  if (typeof error === 'object' && error !== null) {
+    Object.defineProperty(error, STARTED_IN, { value: startedIn, configurable: true });
+  }
+  return error;
+}
+
 type Action = (
   call: (epoch: number) => Promise<Tagged<unknown>>,
   startedIn: number,
@@ -27,8 +41,13 @@ export class ProbeGuardedCircuit extends CircuitBreaker<Parameters<Action>, Tagg
     const action: Action = (call, startedIn) => call(startedIn);
     super(action, options);
     // Runs before opossum's own success listener, which is the one that closes a half-open breaker.
-    this.prependListener('success', (result: Tagged<unknown> | undefined) => {
-      this.decidedByProbe = result?.startedIn === this.epoch;
+    this.prependListener('success', (result: unknown) => {
+      // A value (tagged) or an uncounted error (marked): either way the supplier answered the probe.
+      const startedIn =
+        result instanceof Error
+          ? (result as unknown as Record<symbol, number | undefined>)[STARTED_IN]
+          : (result as Tagged<unknown> | undefined)?.startedIn;
+      this.decidedByProbe = startedIn === this.epoch;
     });
     this.prependListener('failure', (_error: Error, _latency: number, args: Parameters<Action>) => {
       this.decidedByProbe = args[1] === this.epoch;

@@ -90,6 +90,25 @@ describe('supplier breaker', () => {
     expect(states()).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);
   });
 
+  it('closes when the half-open probe gets an answer the failure filter does not count', async () => {
+    // An error the filter lets through uncounted means the supplier answered: the probe succeeded.
+    const refused = new Error('patient not held here');
+    const transitions: Transition[] = [];
+    const b = new SupplierBreaker(
+      'gp',
+      { volumeThreshold: 4, resetTimeoutMs: 5_000, timeoutMs: 1_000, halfOpenProbe: 'request' },
+      { clock: systemClock, isFailure: (e) => e !== refused },
+    );
+    b.onTransition((t) => transitions.push(t));
+    for (let i = 0; i < 4; i++) await settle(b.execute(fail));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(b.state).toBe('HALF_OPEN');
+    expect(await settle(b.execute(() => Promise.reject(refused)))).toBe(refused);
+    expect(b.state).toBe('CLOSED');
+    expect(await settle(b.execute(ok))).toBe('resolved');
+    expect(transitions.map((t) => t.to)).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);
+  });
+
   it('re-opens when the half-open probe fails', async () => {
     const { b, states } = breaker();
     for (let i = 0; i < 4; i++) await settle(b.execute(fail));
@@ -244,11 +263,12 @@ describe('supplier breaker', () => {
     expect(states()).toEqual(['OPEN', 'ISOLATED', 'HALF_OPEN', 'CLOSED']);
   });
 
-  it('resets an open breaker to closed at once', async () => {
+  it('resets an open breaker to closed at once, forgetting its last failure', async () => {
     const { b } = breaker();
     for (let i = 0; i < 4; i++) await settle(b.execute(fail));
     b.reset('supplier confirmed fixed');
     expect(b.state).toBe('CLOSED');
+    expect(b.stats().lastFailure).toBeUndefined();
     expect(await settle(b.execute(ok))).toBe('resolved');
   });
 
