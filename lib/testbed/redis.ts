@@ -86,6 +86,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const halt = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
+    // Unreferenced so it never holds a test run open; referenced while someone waits for it to exit.
+    child.ref();
     child.kill(signal);
     await exited;
   };
