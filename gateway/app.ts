@@ -89,6 +89,7 @@ async function start(
     replica: config.replica,
     logger,
     now: () => clock.now(),
+    clock,
     forgetPurgesAfterMs: config.cache.maxStalenessMs,
   });
   closers.push(() => decisions.close());
@@ -132,7 +133,7 @@ async function start(
     replica: config.replica,
     stateFile: config.registry.stateFile,
     logger,
-    now: () => clock.now(),
+    clock,
   });
   closers.push(() => opened.store.close());
   const { served } = opened;

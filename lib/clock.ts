@@ -11,7 +11,7 @@ export interface Clock {
 
 /**
  * The real clock. It looks the globals up on every call, so tests that fake the global timers (vitest's
- * `vi.useFakeTimers`, needed for opossum, which reads them directly) also drive this clock.
+ * `vi.useFakeTimers`) also drive this clock.
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -22,3 +22,24 @@ export const systemClock: Clock = {
   },
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/**
+ * Runs `task` every `ms` on `clock` until the returned function is called: a repeating timer that an
+ * injected clock drives like any other (each run is scheduled after the previous one was started).
+ */
+export function every(clock: Clock, ms: number, task: () => void): () => void {
+  let handle: unknown;
+  let stopped = false;
+  const schedule = () => {
+    handle = clock.setTimeout(() => {
+      if (stopped) return;
+      schedule();
+      task();
+    }, ms);
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    clock.clearTimeout(handle);
+  };
+}

@@ -1,11 +1,12 @@
 import type { Clock } from '../../lib/clock.js';
-import { ProbeGuardedCircuit, tagError, type Tagged } from './circuit.js';
 import { SupplierFailure } from './failure.js';
 import { breakerOptions, type BreakerOptions, type BreakerOptionsInput } from './options.js';
+import { openingPolicy, type OpeningPolicy } from './policy.js';
+import { INITIAL, next, reported, type BreakerCore, type BreakerEvent, type BreakerState } from './state.js';
 import { withTimeout } from './timeout.js';
+import { RollingWindow } from './window.js';
 
-/** ISOLATED is an operator's decision layered over opossum's three states: nothing is sent at all. */
-export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN' | 'ISOLATED';
+export type { BreakerState } from './state.js';
 
 export interface Transition {
   readonly supplier: string;
@@ -19,7 +20,7 @@ export interface Transition {
 export interface BreakerStats {
   readonly state: BreakerState;
   readonly since: number;
-  /** Rolling-window counts (opossum's window): calls that reached the supplier, and those the breaker refused. */
+  /** Rolling-window counts: calls that reached the supplier, and those the breaker refused. */
   readonly calls: number;
   readonly failures: number;
   readonly timeouts: number;
@@ -30,33 +31,34 @@ export interface BreakerStats {
 }
 
 export interface BreakerDependencies {
+  /** Every time rule reads this clock and sets its timers on it: the window, timeouts, open periods, probes. */
   readonly clock: Clock;
-  /** The background half-open probe (used when halfOpenProbe is `synthetic`). */
+  /** The background half-open probe (used when halfOpenProbe is `synthetic`) and the idle probe. */
   readonly probe?: (signal: AbortSignal) => Promise<unknown>;
   /** Decides which rejections count against the supplier; by default every SupplierFailure that `counts`. */
   readonly isFailure?: (error: unknown) => boolean;
+  /** When a closed breaker opens; by default the options' consecutive failures, then error rate. */
+  readonly policy?: OpeningPolicy;
 }
 
-const percentile = (values: Record<number, number>, p: number) => Math.max(0, Math.round(values[p] ?? 0));
-
 /**
- * One supplier's circuit breaker, created once at start-up. Calls go through a timeout (which aborts the
- * request) inside opossum's breaker; ops can isolate the supplier, which refuses every call before it is
- * made. Listeners hear every transition, including into and out of HALF_OPEN and ISOLATED.
+ * One supplier's circuit breaker. Its state is one value (state.ts) changed only by `next`; this class
+ * makes the calls, keeps the rolling window, sets the timers on the injected clock and tells listeners of
+ * every transition, including into and out of HALF_OPEN and ISOLATED.
  */
 export class SupplierBreaker {
   readonly options: BreakerOptions;
-  private circuit: ProbeGuardedCircuit;
+  private core: BreakerCore = INITIAL;
+  private window: RollingWindow;
+  private readonly policy: OpeningPolicy;
+  private readonly isFailure: (error: unknown) => boolean;
   private readonly listeners = new Set<(t: Transition) => void>();
-  private isolated = false;
-  private current: BreakerState = 'CLOSED';
   private enteredAt: number;
   private lastFailure: BreakerStats['lastFailure'];
   private consecutiveFailures = 0;
-  /** Why the next OPEN happens, when this class (not opossum's failure rate) opens the circuit. */
-  private openCause: string | undefined;
   private lastCallAt: number;
   private idleTimer: unknown;
+  private resetTimer: unknown;
   private stopped = false;
 
   constructor(
@@ -65,58 +67,16 @@ export class SupplierBreaker {
     private readonly deps: BreakerDependencies,
   ) {
     this.options = breakerOptions(supplier, options);
+    this.policy = deps.policy ?? openingPolicy(this.options);
+    this.isFailure = deps.isFailure ?? ((e: unknown) => !(e instanceof SupplierFailure) || e.counts);
+    this.window = this.newWindow();
     this.enteredAt = deps.clock.now();
     this.lastCallAt = this.enteredAt;
-    this.circuit = this.buildCircuit();
     this.scheduleIdleProbe();
   }
 
-  /** A fresh opossum circuit (empty rolling window, CLOSED) wired to this breaker's listeners. */
-  private buildCircuit(): ProbeGuardedCircuit {
-    const deps = this.deps;
-    const isFailure = deps.isFailure ?? ((e: unknown) => !(e instanceof SupplierFailure) || e.counts);
-    const circuit = new ProbeGuardedCircuit({
-      name: this.supplier,
-      timeout: false, // our own timeout aborts the request; opossum's would only stop waiting for it
-      resetTimeout: this.options.resetTimeoutMs,
-      rollingCountTimeout: this.options.rollingWindowMs,
-      rollingCountBuckets: this.options.rollingBuckets,
-      volumeThreshold: this.options.volumeThreshold,
-      errorThresholdPercentage: this.options.errorThresholdPercentage,
-      errorFilter: (error: unknown) => !isFailure(error),
-      enableSnapshots: false,
-    });
-    circuit.on('failure', (error: Error) => {
-      const reason = error instanceof SupplierFailure ? error.reason : 'SUPPLIER_ERROR';
-      this.lastFailure = { reason, detail: error.message, at: deps.clock.now() };
-      this.consecutiveFailures++;
-      const limit = this.options.consecutiveFailures;
-      // Only from CLOSED: in half-open the probe decides (see circuit.ts).
-      if (limit > 0 && this.consecutiveFailures >= limit && circuit.closed) {
-        this.openCause = `${this.consecutiveFailures} consecutive failures`;
-        circuit.open();
-      }
-    });
-    circuit.on('success', () => (this.consecutiveFailures = 0));
-    circuit.on('open', () => {
-      const fallback =
-        this.current === 'HALF_OPEN' ? 'half-open probe failed' : 'failure rate over threshold';
-      this.settle(this.openCause ?? fallback);
-      this.openCause = undefined;
-    });
-    circuit.on('close', () => {
-      this.consecutiveFailures = 0;
-      this.settle('probe succeeded');
-    });
-    circuit.on('halfOpen', () => {
-      this.settle(`open for ${this.options.resetTimeoutMs} ms; probing`);
-      if (!this.isolated) this.probeIfSynthetic();
-    });
-    return circuit;
-  }
-
   get state(): BreakerState {
-    return this.current;
+    return reported(this.core);
   }
 
   /** Epoch milliseconds when the current state began. */
@@ -129,52 +89,45 @@ export class SupplierBreaker {
    * without calling, TIMEOUT when the deadline passes, or whatever `call` rejected with.
    */
   async execute<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (this.isolated) throw new SupplierFailure('ISOLATED', `${this.supplier} is isolated`);
+    if (this.core.isolation) {
+      this.window.record('rejected');
+      throw new SupplierFailure('ISOLATED', `${this.supplier} is isolated`);
+    }
     this.lastCallAt = this.deps.clock.now();
-    if (this.options.halfOpenProbe === 'synthetic' && this.current === 'HALF_OPEN') {
-      throw new SupplierFailure('BREAKER_OPEN', `${this.supplier} is being probed`);
+    const { circuit } = this.core;
+    const probing = circuit.kind === 'HALF_OPEN';
+    if (circuit.kind === 'OPEN' || (probing && (this.synthetic || circuit.probe === 'in-flight'))) {
+      this.window.record('rejected');
+      const how = probing ? 'being probed' : 'open';
+      throw new SupplierFailure('BREAKER_OPEN', `${this.supplier} breaker is ${how}`);
     }
-    try {
-      const tagged = (await this.circuit.fire(this.timed(call), this.circuit.epoch)) as Tagged<T>;
-      return tagged.value;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'EOPENBREAKER') {
-        throw new SupplierFailure(
-          'BREAKER_OPEN',
-          `${this.supplier} breaker is ${this.current.toLowerCase()}`,
-        );
-      }
-      throw error;
-    }
+    // In half-open with request probes, this call is the probe.
+    if (probing) this.apply({ type: 'probe-sent' }, 'probe sent');
+    return this.run(call);
   }
 
   /** Stops all traffic to the supplier until `restore`. */
   isolate(cause: string): void {
-    this.isolated = true;
-    this.settle(cause);
+    this.apply({ type: 'isolate', cause }, cause);
   }
 
-  /**
-   * Ends an isolation. The breaker resumes where opossum's state machine is: OPEN until its reset timeout,
-   * or HALF_OPEN — in which case the probe that isolation held back is sent now.
-   */
+  /** Ends an isolation. The circuit resumes where it is: OPEN until its time, or HALF_OPEN (probe now). */
   restore(cause: string): void {
-    this.isolated = false;
-    this.settle(cause);
-    if (this.circuit.halfOpen) this.probeIfSynthetic();
+    this.apply({ type: 'restore' }, cause);
+    this.probeIfDue();
   }
 
   /**
    * Starts the breaker afresh: closed, with an empty rolling window (failures from before the reset must
-   * not re-open it), no last failure, and not isolated unless `keepIsolation`. Calls in flight finish, uncounted.
+   * not re-open it), no last failure, and not isolated unless `keepIsolation`. Calls in flight finish,
+   * uncounted against the new state (they belong to an earlier epoch).
    */
   reset(cause: string, options: { keepIsolation?: boolean } = {}): void {
-    this.isolated = options.keepIsolation === true && this.isolated;
+    this.window = this.newWindow();
     this.lastFailure = undefined;
     this.consecutiveFailures = 0;
-    this.circuit.shutdown();
-    this.circuit = this.buildCircuit();
-    this.settle(cause);
+    this.deps.clock.clearTimeout(this.resetTimer);
+    this.apply({ type: 'reset', keepIsolation: options.keepIsolation === true }, cause);
   }
 
   onTransition(listener: (t: Transition) => void): () => void {
@@ -183,20 +136,16 @@ export class SupplierBreaker {
   }
 
   stats(): BreakerStats {
-    const s = this.circuit.stats;
-    const counted = s.successes + s.failures;
+    const counts = this.window.counts();
     return {
-      state: this.current,
+      state: this.state,
       since: this.enteredAt,
-      calls: counted,
-      failures: s.failures,
-      timeouts: s.timeouts,
-      rejected: s.rejects,
-      errorRate: counted === 0 ? 0 : s.failures / counted,
+      ...counts,
+      errorRate: counts.calls === 0 ? 0 : counts.failures / counts.calls,
       latencyMs: {
-        p50: percentile(s.percentiles, 0.5),
-        p90: percentile(s.percentiles, 0.9),
-        p99: percentile(s.percentiles, 0.99),
+        p50: Math.round(this.window.percentile(0.5)),
+        p90: Math.round(this.window.percentile(0.9)),
+        p99: Math.round(this.window.percentile(0.99)),
       },
       ...(this.lastFailure ? { lastFailure: this.lastFailure } : {}),
     };
@@ -205,8 +154,98 @@ export class SupplierBreaker {
   shutdown(): void {
     this.stopped = true;
     this.deps.clock.clearTimeout(this.idleTimer);
-    this.circuit.shutdown();
+    this.deps.clock.clearTimeout(this.resetTimer);
     this.listeners.clear();
+  }
+
+  private get synthetic(): boolean {
+    return this.options.halfOpenProbe === 'synthetic' && this.deps.probe !== undefined;
+  }
+
+  private newWindow(): RollingWindow {
+    const { rollingWindowMs, rollingBuckets } = this.options;
+    return new RollingWindow(rollingWindowMs, rollingBuckets, () => this.deps.clock.now());
+  }
+
+  /** `call` under the timeout, its outcome counted and handed to the state machine with its epoch. */
+  private async run<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const startedIn = this.core.epoch;
+    const started = this.deps.clock.now();
+    try {
+      const value = await withTimeout(call, this.options.timeoutMs, this.deps.clock);
+      this.settled(true, startedIn, started);
+      return value;
+    } catch (error) {
+      // An error the filter does not count is an answer: the supplier is there (a probe succeeded).
+      const counts = this.isFailure(error);
+      this.settled(!counts, startedIn, started, counts ? error : undefined);
+      throw error;
+    }
+  }
+
+  private settled(ok: boolean, startedIn: number, started: number, error?: unknown): void {
+    const at = this.deps.clock.now();
+    if (ok) {
+      this.window.record('success', at - started);
+      this.consecutiveFailures = 0;
+    } else {
+      const reason = error instanceof SupplierFailure ? error.reason : 'SUPPLIER_ERROR';
+      this.window.record(reason === 'TIMEOUT' ? 'timeout' : 'failure', at - started);
+      this.lastFailure = { reason, detail: (error as Error).message, at };
+      this.consecutiveFailures++;
+      if (this.core.circuit.kind === 'CLOSED') {
+        const cause = this.policy({
+          window: this.window.counts(),
+          consecutiveFailures: this.consecutiveFailures,
+        });
+        if (cause) this.trip(cause);
+      }
+    }
+    const { resetTimeoutMs } = this.options;
+    const cause = ok ? 'probe succeeded' : 'half-open probe failed';
+    this.apply({ type: 'outcome', ok, startedIn, at, resetTimeoutMs }, cause);
+  }
+
+  private trip(cause: string): void {
+    const { resetTimeoutMs } = this.options;
+    this.apply({ type: 'trip', cause, at: this.deps.clock.now(), resetTimeoutMs }, cause);
+  }
+
+  /** Changes the state through `next`, then does what the new state asks for: timers, a probe, listeners. */
+  private apply(event: BreakerEvent, cause: string): void {
+    const before = this.core;
+    const after = next(before, event);
+    if (after === before) return;
+    this.core = after;
+    if (after.circuit.kind === 'OPEN' && after.epoch !== before.epoch) this.scheduleHalfOpen(after.epoch);
+    if (after.circuit.kind === 'CLOSED' && after.epoch !== before.epoch) this.consecutiveFailures = 0;
+    const from = reported(before);
+    const to = reported(after);
+    if (from !== to) {
+      const transition: Transition = { supplier: this.supplier, from, to, at: this.deps.clock.now(), cause };
+      this.enteredAt = transition.at;
+      for (const listener of this.listeners) listener(transition);
+    }
+    if (after.circuit.kind === 'HALF_OPEN' && before.circuit.kind !== 'HALF_OPEN') this.probeIfDue();
+  }
+
+  private scheduleHalfOpen(epoch: number): void {
+    this.deps.clock.clearTimeout(this.resetTimer);
+    if (this.stopped) return;
+    this.resetTimer = this.deps.clock.setTimeout(() => {
+      const cause = `open for ${this.options.resetTimeoutMs} ms; probing`;
+      this.apply({ type: 'reset-timeout', epoch }, cause);
+    }, this.options.resetTimeoutMs);
+  }
+
+  /** Sends the synthetic half-open probe when one is awaited and nothing holds it back. */
+  private probeIfDue(): void {
+    const { circuit, isolation } = this.core;
+    const probe = this.deps.probe;
+    if (!this.synthetic || !probe || isolation || this.stopped) return;
+    if (circuit.kind !== 'HALF_OPEN' || circuit.probe !== 'awaited') return;
+    this.apply({ type: 'probe-sent' }, 'probe sent');
+    this.run(probe).catch(() => undefined);
   }
 
   private scheduleIdleProbe(): void {
@@ -220,54 +259,15 @@ export class SupplierBreaker {
 
   /** Probes a closed, idle supplier; a failure opens the breaker (there is no traffic to wait for). */
   private async idleProbe(probe: (signal: AbortSignal) => Promise<unknown>, every: number): Promise<void> {
-    if (this.isolated || this.current !== 'CLOSED' || this.deps.clock.now() - this.lastCallAt < every) return;
+    const idle = this.deps.clock.now() - this.lastCallAt >= every;
+    if (this.core.isolation || this.core.circuit.kind !== 'CLOSED' || !idle) return;
     try {
       await withTimeout(probe, this.options.timeoutMs, this.deps.clock);
     } catch (error) {
       const reason = error instanceof SupplierFailure ? error.reason : 'SUPPLIER_ERROR';
       this.lastFailure = { reason, detail: (error as Error).message, at: this.deps.clock.now() };
-      if (this.isolated || !this.circuit.closed) return;
-      this.openCause = `idle probe failed (${reason})`;
-      this.circuit.open();
+      if (this.core.isolation || this.core.circuit.kind !== 'CLOSED') return;
+      this.trip(`idle probe failed (${reason})`);
     }
-  }
-
-  /** Sends the background half-open probe (synthetic mode): the one call opossum lets through. */
-  private probeIfSynthetic(): void {
-    const probe = this.deps.probe;
-    if (this.options.halfOpenProbe !== 'synthetic' || !probe) return;
-    this.circuit.fire(this.timed(probe), this.circuit.epoch).catch(() => undefined);
-  }
-
-  /** `call` under the timeout, its value tagged with the breaker epoch it started in (see circuit.ts). */
-  private timed<T>(call: (signal: AbortSignal) => Promise<T>): (startedIn: number) => Promise<Tagged<T>> {
-    return (startedIn) =>
-      withTimeout(call, this.options.timeoutMs, this.deps.clock).then(
-        (value) => ({ startedIn, value }),
-        (error: unknown) => {
-          throw tagError(error, startedIn) as Error;
-        },
-      );
-  }
-
-  private settle(cause: string): void {
-    const next: BreakerState = this.isolated
-      ? 'ISOLATED'
-      : this.circuit.opened
-        ? 'OPEN'
-        : this.circuit.halfOpen
-          ? 'HALF_OPEN'
-          : 'CLOSED';
-    if (next === this.current) return;
-    const transition: Transition = {
-      supplier: this.supplier,
-      from: this.current,
-      to: next,
-      at: this.deps.clock.now(),
-      cause,
-    };
-    this.current = next;
-    this.enteredAt = transition.at;
-    for (const listener of this.listeners) listener(transition);
   }
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { every, systemClock, type Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import {
   controlEventSchema,
@@ -40,7 +41,7 @@ export class DecisionStore {
   private loaded = false;
   /** Bumped by every action taken here: a read of Redis begun before one must not undo it. */
   private localActions = 0;
-  private resyncTimer: ReturnType<typeof setInterval> | undefined;
+  private stopResync: (() => void) | undefined;
 
   constructor(
     private readonly options: {
@@ -48,6 +49,8 @@ export class DecisionStore {
       replica: string;
       logger: Logger;
       now: () => number;
+      /** Drives the periodic re-read (the system clock by default). */
+      clock?: Clock;
       /** Purge records older than this cover nothing (copies expire first) and are dropped. */
       forgetPurgesAfterMs: number;
     },
@@ -83,8 +86,7 @@ export class DecisionStore {
     void this.subscriber.subscribe(CHANNEL).catch(() => undefined);
     // A safety net under pub/sub: a message published while this replica was resubscribing is missed, so
     // the shared decisions are also re-read every few seconds (one HGETALL).
-    this.resyncTimer = setInterval(() => void this.resync(), RESYNC_EVERY_MS);
-    this.resyncTimer.unref();
+    this.stopResync = every(this.options.clock ?? systemClock, RESYNC_EVERY_MS, () => void this.resync());
     const deadline = this.options.now() + waitMs;
     while (!this.loaded && this.options.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     if (!this.loaded) {
@@ -129,7 +131,7 @@ export class DecisionStore {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.resyncTimer);
+    this.stopResync?.();
     this.client?.disconnect();
     this.subscriber?.disconnect();
   }

@@ -1,3 +1,4 @@
+import { every, systemClock, type Clock } from '../../lib/clock.js';
 import type { ServerResponse } from 'node:http';
 
 /**
@@ -7,17 +8,17 @@ import type { ServerResponse } from 'node:http';
  */
 export class EventStream {
   private readonly clients = new Set<ServerResponse>();
-  private readonly timers: ReturnType<typeof setInterval>[];
+  private readonly timers: (() => void)[];
 
   constructor(
     private readonly snapshot: () => Promise<unknown>,
     everyMs: number,
+    clock: Clock = systemClock,
   ) {
     this.timers = [
-      setInterval(() => void this.pushStatus(), everyMs),
-      setInterval(() => this.write(': keep-alive\n\n'), 15_000),
+      every(clock, everyMs, () => void this.pushStatus()),
+      every(clock, 15_000, () => this.write(': keep-alive\n\n')),
     ];
-    for (const t of this.timers) t.unref();
   }
 
   get size(): number {
@@ -43,7 +44,7 @@ export class EventStream {
   }
 
   close(): void {
-    for (const t of this.timers) clearInterval(t);
+    for (const stop of this.timers) stop();
     for (const res of this.clients) res.end();
     this.clients.clear();
   }

@@ -30,7 +30,7 @@ export interface RunningOps extends RunningOpsServer {
 export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<RunningOps> {
   const controls = new SupplierControls(parts);
   const status = () => opsStatus(parts);
-  const events = new EventStream(status, 2_000);
+  const events = new EventStream(status, 2_000, parts.clock);
   const streamTransitions = (s: Supplier) =>
     s.breaker.onTransition((t) => events.publish('transition', { ...t, at: new Date(t.at).toISOString() }));
   parts.suppliers.list().forEach(streamTransitions);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { loadSupergraph, ownSdl } from '../../schema/index.js';
 import type { AssertionSigner } from '../auth/index.js';
@@ -43,7 +44,7 @@ export async function openRegistry(options: {
   readonly replica: string;
   readonly stateFile: string;
   readonly logger: Logger;
-  readonly now: () => number;
+  readonly clock: Clock;
 }): Promise<OpenedRegistry> {
   const bootstrap: Bootstrap = {
     market: options.market,
@@ -54,7 +55,8 @@ export async function openRegistry(options: {
     redisUrl: options.redisUrl,
     replica: options.replica,
     logger: options.logger,
-    now: options.now,
+    now: () => options.clock.now(),
+    clock: options.clock,
   });
   const lastKnownGood = new LastKnownGood(options.stateFile);
   try {

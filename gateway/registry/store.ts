@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { every, systemClock, type Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { EMPTY_REGISTRY, type RegistryState } from './entries.js';
 import { RegistryError } from './errors.js';
@@ -38,6 +39,8 @@ export interface RegistryStoreOptions {
   readonly replica: string;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Drives the periodic re-read (the system clock by default). */
+  readonly clock?: Clock;
 }
 
 /**
@@ -52,7 +55,7 @@ export class RegistryStore {
   private from: RegistrySource = 'bootstrap';
   private client: Redis | undefined;
   private subscriber: Redis | undefined;
-  private resyncTimer: ReturnType<typeof setInterval> | undefined;
+  private stopResync: (() => void) | undefined;
   private readonly listeners = new Set<(state: RegistryState) => void>();
 
   constructor(private readonly options: RegistryStoreOptions) {}
@@ -103,8 +106,7 @@ export class RegistryStore {
     this.subscriber.on('ready', () => void this.resync());
     this.client.on('ready', () => void this.resync());
     void this.subscriber.subscribe(CHANNEL).catch(() => undefined);
-    this.resyncTimer = setInterval(() => void this.resync(), RESYNC_EVERY_MS);
-    this.resyncTimer.unref();
+    this.stopResync = every(this.options.clock ?? systemClock, RESYNC_EVERY_MS, () => void this.resync());
     const deadline = this.options.now() + waitMs;
     while (this.from !== 'redis' && this.options.now() < deadline)
       await new Promise((r) => setTimeout(r, 25));
@@ -179,7 +181,7 @@ export class RegistryStore {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.resyncTimer);
+    this.stopResync?.();
     this.client?.disconnect();
     this.subscriber?.disconnect();
   }

@@ -98,7 +98,6 @@ export function machine() {
       '@apollo/gateway': version('@apollo/gateway'),
       '@apollo/server': version('@apollo/server'),
       graphql: version('graphql'),
-      opossum: version('opossum'),
       autocannon: version('autocannon'),
       '@graphql-hive/gateway': version('@graphql-hive/gateway', '../peers/package.json'),
       '@mercuriusjs/gateway': version('@mercuriusjs/gateway', '../peers/package.json'),

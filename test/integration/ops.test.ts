@@ -296,7 +296,9 @@ describe('ops decisions shared between replicas through Redis', () => {
   let gp: TestSupplier;
   const replicas: RunningGateway[] = [];
   const replicaWrites = new WriteCounter();
-  const start = async (id: string) => {
+  /** A new replica, with an id no other replica of this file has had. */
+  const start = async () => {
+    const id = `replica-${replicas.length + 1}`;
     const env = { REDIS_URL: processes.redis.url, GATEWAY_REPLICA_ID: id, BREAKER_IDLE_PROBE_MS: '0' };
     const g = await startTestGateway([processes.gp, processes.hospital], env, {
       cacheObserver: replicaWrites,
@@ -305,6 +307,12 @@ describe('ops decisions shared between replicas through Redis', () => {
     return g;
   };
   const stateOn = (g: RunningGateway) => g.suppliers.find((s) => s.name === 'gp')!.breaker.state;
+  /** Two replicas sharing Redis: those an earlier test started, else new ones (each test runs alone too). */
+  const pair = async (): Promise<[RunningGateway, RunningGateway]> => {
+    while (replicas.length < 2) await start();
+    await eventually(() => replicas.every(redisUp), 5_000, 'every replica connected to Redis');
+    return [replicas[0]!, replicas[1]!];
+  };
 
   beforeAll(async () => {
     processes = await startProcesses();
@@ -316,16 +324,14 @@ describe('ops decisions shared between replicas through Redis', () => {
   });
 
   it('applies an isolation made on one replica to every replica, including one started later', async () => {
-    const a = await start('replica-a');
-    const b = await start('replica-b');
-    await eventually(() => redisUp(a), 5_000, 'redis');
-    await new Promise((r) => setTimeout(r, 200)); // subscriptions in place
+    const [a, b] = await pair();
     const result = await ops<{ replicated: boolean }>(a.ops.url, '/api/suppliers/gp/isolate', {
       body: { reason: 'SOC isolation' },
     });
     expect(result.body.replicated).toBe(true);
-    await eventually(() => stateOn(b) === 'ISOLATED', 3_000, 'replica b to isolate gp');
-    const c = await start('replica-c');
+    // Published at once; a replica still subscribing catches up at its next re-read (every 5 s).
+    await eventually(() => stateOn(b) === 'ISOLATED', 7_000, 'replica b to isolate gp');
+    const c = await start();
     // A replica reads the decisions before it serves: isolated from its first request.
     expect(stateOn(c)).toBe('ISOLATED');
     const before = (await gp.stats()).requests;
@@ -340,63 +346,65 @@ describe('ops decisions shared between replicas through Redis', () => {
     );
     const audit = (await ops<{ events: { action: string; replica: string }[] }>(a.ops.url, '/api/audit')).body
       .events;
-    expect(audit[0]).toMatchObject({ action: 'restore', replica: 'replica-b' });
+    expect(audit[0]).toMatchObject({ action: 'restore', replica: 'replica-2' });
   });
 
   it('keeps decisions on different things independent: a quarantine on one replica never lifts an isolation', async () => {
-    const [a, b] = replicas;
-    await ops(a!.ops.url, '/api/suppliers/gp/isolate', { body: { reason: 'SOC isolation' } });
-    await eventually(() => stateOn(b!) === 'ISOLATED', 3_000, 'replica b to isolate gp');
+    const [a, b] = await pair();
+    await ops(a.ops.url, '/api/suppliers/gp/isolate', { body: { reason: 'SOC isolation' } });
+    await eventually(() => stateOn(b) === 'ISOLATED', 7_000, 'replica b to isolate gp');
     const since = new Date(Date.now() - 60_000).toISOString();
-    await ops(b!.ops.url, '/api/suppliers/gp/quarantine', { body: { reason: 'tampering suspected', since } });
-    await new Promise((r) => setTimeout(r, 300));
-    expect([stateOn(a!), stateOn(b!)]).toEqual(['ISOLATED', 'ISOLATED']);
-    const status = await ops<{ suppliers: { name: string; isolation: unknown; quarantine: unknown }[] }>(
-      a!.ops.url,
-      '/api/status',
-    );
-    expect(status.body.suppliers.find((s) => s.name === 'gp')).toMatchObject({
-      isolation: expect.any(Object),
-      quarantine: { since },
-    });
-    await ops(a!.ops.url, '/api/suppliers/gp/quarantine', { method: 'DELETE', body: { reason: 'clean' } });
-    await ops(a!.ops.url, '/api/suppliers/gp/restore', { body: { reason: 'clean' } });
+    await ops(b.ops.url, '/api/suppliers/gp/quarantine', { body: { reason: 'tampering suspected', since } });
+    type Status = { suppliers: { name: string; isolation: unknown; quarantine: unknown }[] };
+    const gpOn = async (g: RunningGateway) =>
+      (await ops<Status>(g.ops.url, '/api/status')).body.suppliers.find((s) => s.name === 'gp');
+    // Once replica a has the quarantine, it has had every chance to (wrongly) lift the isolation.
+    await eventually(async () => (await gpOn(a))?.quarantine != null, 7_000, 'replica a to quarantine gp');
+    expect([stateOn(a), stateOn(b)]).toEqual(['ISOLATED', 'ISOLATED']);
+    expect(await gpOn(a)).toMatchObject({ isolation: expect.any(Object), quarantine: { since } });
+    await ops(a.ops.url, '/api/suppliers/gp/quarantine', { method: 'DELETE', body: { reason: 'clean' } });
+    await ops(a.ops.url, '/api/suppliers/gp/restore', { body: { reason: 'clean' } });
     await eventually(
       () => replicas.every((g) => stateOn(g) === 'CLOSED'),
-      3_000,
+      7_000,
       'every replica to restore gp',
     );
   });
 
   it('makes a purge on one replica stop every replica serving the copies, even from its own memory', async () => {
-    const [a, b] = replicas;
+    const [a, b] = await pair();
     const n = nextPatient();
-    await warm(b!, replicaWrites, n);
-    const purge = await ops<{ replicated: boolean }>(a!.ops.url, '/api/patients/purge', {
+    await warm(b, replicaWrites, n);
+    await ops(b.ops.url, '/api/suppliers/gp/isolate', { body: { reason: 'check purge' } });
+    expect(availabilityOf(await record(b, n)).gp?.status).toBe('STALE'); // b holds a copy in memory
+    const purge = await ops<{ replicated: boolean }>(a.ops.url, '/api/patients/purge', {
       body: { reason: 'record corrected', nhsNumber: n },
     });
     expect(purge.body.replicated).toBe(true);
-    await new Promise((r) => setTimeout(r, 200));
-    await ops(b!.ops.url, '/api/suppliers/gp/isolate', { body: { reason: 'check purge' } });
-    expect(availabilityOf(await record(b!, n)).gp?.status).toBe('UNAVAILABLE');
-    await ops(b!.ops.url, '/api/suppliers/gp/restore', { body: { reason: 'done' } });
+    // Isolated, b can answer only from its copies: once it heard of the purge it has none to show.
+    await eventually(
+      async () => availabilityOf(await record(b, n)).gp?.status === 'UNAVAILABLE',
+      7_000,
+      'replica b to drop its purged copy',
+    );
+    await ops(b.ops.url, '/api/suppliers/gp/restore', { body: { reason: 'done' } });
   });
 
   it('shares an isolation taken while Redis was down once it is back', async () => {
-    const [a, b] = replicas;
+    const [a, b] = await pair();
     await processes.redis.kill();
-    await eventually(() => !redisUp(a!), 5_000, 'a to notice Redis is gone');
-    const local = await ops<{ replicated: boolean }>(a!.ops.url, '/api/suppliers/hospital/isolate', {
+    await eventually(() => !redisUp(a), 5_000, 'a to notice Redis is gone');
+    const local = await ops<{ replicated: boolean }>(a.ops.url, '/api/suppliers/hospital/isolate', {
       body: { reason: 'during the Redis outage' },
     });
     expect(local.body.replicated).toBe(false);
-    expect(b!.suppliers.find((s) => s.name === 'hospital')!.breaker.state).toBe('CLOSED');
+    expect(b.suppliers.find((s) => s.name === 'hospital')!.breaker.state).toBe('CLOSED');
     await processes.redis.restart();
     await eventually(
-      () => b!.suppliers.find((s) => s.name === 'hospital')!.breaker.state === 'ISOLATED',
+      () => b.suppliers.find((s) => s.name === 'hospital')!.breaker.state === 'ISOLATED',
       15_000,
       'b to hear of it',
     );
-    await ops(a!.ops.url, '/api/suppliers/hospital/restore', { body: { reason: 'done' } });
+    await ops(a.ops.url, '/api/suppliers/hospital/restore', { body: { reason: 'done' } });
   });
 });

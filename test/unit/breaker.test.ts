@@ -7,8 +7,8 @@ import {
 } from '../../gateway/breakers/index.js';
 import { systemClock } from '../../lib/clock.js';
 
-// opossum reads the global timers and Date directly, so these tests fake them (vitest's fake timers);
-// systemClock reads the same globals, so the breaker's own timeout follows the same fake time.
+// These tests give the breaker systemClock and fake the globals it reads (vitest's fake timers), so the
+// real clock's behaviour is what is tested; breaker-state.test.ts drives it with an injected FakeClock.
 beforeEach(() => void vi.useFakeTimers({ now: Date.parse('2026-11-21T09:00:00Z') }));
 afterEach(() => void vi.useRealTimers());
 
