@@ -27,6 +27,7 @@ const loaders = Array.from({ length: busy }, () =>
 const stopLoaders = () => loaders.forEach((l) => l.kill('SIGKILL'));
 process.on('exit', stopLoaders);
 process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 
 const failures = new Map();
 let failedRuns = 0;
