@@ -17,6 +17,15 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
   let page: Page;
   const writes = new WriteCounter();
   const card = (supplier: string) => page.locator(`article[data-supplier="${supplier}"]`);
+  /** The dashboard open and signed in, whatever an earlier test left (each test also runs alone). */
+  const signedIn = async () => {
+    if (!page.url().startsWith(gateway.ops.url)) await page.goto(gateway.ops.url);
+    if (await page.locator('#login').isVisible()) {
+      await page.fill('#token', TEST_OPS_TOKEN);
+      await page.click('#login-form button[type=submit]');
+    }
+    await card('gp').waitFor();
+  };
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -53,6 +62,9 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
 
   it('asks for the ops token, then shows one live card per supplier, grouped by record domain', async () => {
     await page.goto(gateway.ops.url);
+    // A token kept from an earlier test would skip the sign-in this test is about.
+    await page.evaluate('sessionStorage.clear()');
+    await page.reload();
     await expect.poll(() => page.locator('#login').isVisible()).toBe(true);
     await page.fill('#token', TEST_OPS_TOKEN);
     await page.click('#login-form button[type=submit]');
@@ -69,17 +81,19 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
   });
 
   it('turns a card OPEN when its supplier is killed, without anyone reloading the page', async () => {
+    await signedIn();
     await hospital.kill();
     await expect
       .poll(() => card('hospital').locator('.badge').textContent(), { timeout: 8_000 })
       .toBe('OPEN');
     expect(await card('hospital').textContent()).toMatch(/Last failure\s*CONNECTION_FAILED/);
-    await hospital.restart();
     await page.screenshot({ path: `${SCREENSHOTS}/ops-dashboard-open.png`, fullPage: true });
+    await hospital.restart();
+    gateway.suppliers.find((s) => s.name === 'hospital')!.breaker.reset('test: hospital is back');
   });
 
   it('isolates a supplier from its card, asking for a reason; no request reaches it and clinicians get STALE', async () => {
-    gateway.suppliers.find((s) => s.name === 'hospital')!.breaker.reset('test: hospital is back');
+    await signedIn();
     const n = nextPatient();
     await warm(gateway, writes, n);
     await card('gp').locator('button[data-action=isolate]').click();
@@ -103,6 +117,7 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
   });
 
   it('shows registry entries with the version in service and each gate’s verdict', async () => {
+    await signedIn();
     const sdl =
       'extend type Patient @key(fields: "nhsNumber") {\n  nhsNumber: String! @external\n  dispensed: [Dispense!]\n}\ntype Dispense {\n  id: ID!\n}\n';
     const response = await fetch(`${gateway.ops.url}/api/registry/entries`, {

@@ -62,7 +62,7 @@ interface ApiBody {
   readonly message?: string;
   readonly token?: string;
   readonly active?: number;
-  readonly runtime?: { readonly revision: number };
+  readonly runtime?: { readonly revision: number; readonly source: string };
 }
 
 async function api(gateway: RunningGateway, path: string, body?: unknown, token = TEST_OPS_TOKEN) {
@@ -281,6 +281,18 @@ describe('the supplier registry', () => {
   }, 90_000);
 
   it('starts a replica from its last-known-good copy while Redis is down, and says so', async () => {
+    // Something of its own in the registry, so the copy on disk holds more than the configuration.
+    const pharmacy = {
+      kind: 'domain',
+      name: 'pharmacy',
+      serves: 'pharmacy',
+      sdl: 'extend type Patient @key(fields: "nhsNumber") {\n  nhsNumber: String! @external\n  dispensed: [Dispense!]\n}\ntype Dispense {\n  id: ID!\n}\n',
+    };
+    const published = await api(primary, '/api/registry/entries', {
+      entry: pharmacy,
+      reason: 'pharmacy pilot',
+    });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
     const { revision } = (await api(primary, '/api/registry')).body as { revision: number };
     await eventually(
       async () => (await api(primary, '/api/registry')).body.runtime?.revision === revision,
@@ -298,9 +310,16 @@ describe('the supplier registry', () => {
         registry: { source: string; revision: number };
       };
       expect(ready.registry).toMatchObject({ source: 'last-known-good', revision });
-      const served = await record(restarted, fixtures.outOfArea);
-      expect(availabilityOf(served.body)['gp-dogwood']?.status).toBe('LIVE');
-      const refused = await api(restarted, '/api/registry/entries/supplier/gp-dogwood/rollback', {
+      // It serves the supergraph of that copy: the pharmacy domain's field is in its schema.
+      const dispensed = await graphql(
+        restarted.url,
+        'query D($n: String!) { patient(nhsNumber: $n) { dispensed { id } } }',
+        {
+          n: nextPatient(),
+        },
+      );
+      expect(dispensed.status).toBe(200);
+      const refused = await api(restarted, '/api/registry/entries/domain/pharmacy/rollback', {
         reason: 'while Redis is down',
       });
       expect(refused.status).toBe(503);
@@ -308,6 +327,21 @@ describe('the supplier registry', () => {
     } finally {
       await restarted.close();
       await redis.restart();
+      // Back on the shared state before any other test changes it: a change commits again (Redis is back),
+      // and the other replica hears of it.
+      await eventually(
+        async () =>
+          (await api(primary, '/api/registry/entries/domain/pharmacy/rollback', { reason: 'pilot over' }))
+            .status === 200,
+        15_000,
+        'a registry change to commit through Redis again',
+      );
+      const shared = (await api(primary, '/api/registry')).body.revision;
+      await eventually(
+        async () => (await api(replica, '/api/registry')).body.runtime?.revision === shared,
+        15_000,
+        'the other replica to serve the shared revision',
+      );
     }
   }, 60_000);
 });

@@ -8,7 +8,9 @@ import { generatePopulation } from '../../subgraphs/synthetic/index.js';
 import { FakeClock } from '../helpers/clock.js';
 
 const population = generatePopulation();
-const snapshot = (): IndexSnapshot => ({ patients: [...indexedPatients(population).values()] });
+/** A fresh copy each time: a test that spoils one (a bad NHS number) must not spoil the others'. */
+const snapshot = (): IndexSnapshot =>
+  structuredClone({ patients: [...indexedPatients(population).values()] });
 const logger = createLogger('test', { level: 'silent' });
 
 function write(file: string, content: unknown, mtime: number): void {
