@@ -2,7 +2,7 @@
 // shuffled order (a different seed per run), while `--busy` processes keep the cores loaded. Prints each
 // run's result and, at the end, every test that failed and how often. A test that fails once here is a
 // bug to fix (docs/reliability.md). Exit code 1 when any run failed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -35,7 +35,11 @@ for (let run = 1; run <= runs; run++) {
   const seed = 1000 + run;
   const args = ['run', ...(values.shuffle ? ['--sequence.shuffle', `--sequence.seed=${seed}`] : [])];
   const started = Date.now();
-  const result = spawnSync('node_modules/.bin/vitest', args, { stdio: 'ignore', env: process.env });
+  // Asynchronous, so a signal to this script is handled at once (and stops the busy processes).
+  const result = await new Promise((resolve) => {
+    const child = spawn('node_modules/.bin/vitest', args, { stdio: 'ignore', env: process.env });
+    child.on('exit', (status) => resolve({ status }));
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   let failed = [];
   let summary = `exit ${result.status}`;
