@@ -9,13 +9,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launch, type Launched } from '../lib/launch.js';
-import { marketFile, startPrivateRedis, startSupplier, TEST_ASSERTION_KEY } from '../lib/testbed/index.js';
+import type { Launched } from '../lib/launch.js';
+import { marketFile, startPrivateRedis, startSupplier } from '../lib/testbed/index.js';
 import { ownSdl } from '../schema/index.js';
-import { BENCH_AUTH_ENV } from './lib/auth.js';
 import { latencyOf, runLoad, type LoadResult } from './lib/load.js';
 import { benchPatients } from './lib/patients.js';
-import { GATEWAY_NODE_FLAGS, TARGETS } from './lib/targets.js';
+import { launchReplica } from './lib/replicas.js';
+import { TARGETS } from './lib/targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,28 +48,7 @@ const replicas: Launched[] = [];
 try {
   for (const id of ['swap-a', 'swap-b']) {
     replicas.push(
-      await launch({
-        entry: 'dist/gateway/main.js',
-        tsx: false,
-        execArgv: GATEWAY_NODE_FLAGS,
-        output: 'inherit',
-        env: {
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'warn',
-          GATEWAY_PORT: '0',
-          OPS_PORT: '0',
-          GATEWAY_REPLICA_ID: id,
-          SUPPLIERS_FILE: suppliersFile,
-          REDIS_URL: redis.url,
-          CACHE_ENCRYPTION_KEY: 'c3'.repeat(32),
-          OPS_TOKEN,
-          ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
-          AUDIT_LOG: join(scratch, `${id}-audit.log`),
-          REGISTRY_STATE_FILE: join(scratch, `${id}-registry.json`),
-          REGISTRY_APPROVAL: 'none',
-          ...BENCH_AUTH_ENV,
-        },
-      }),
+      await launchReplica({ id, suppliersFile, redisUrl: redis.url, opsToken: OPS_TOKEN, dir: scratch }),
     );
   }
   const opsUrl = replicas[0]!.ready.urls!.ops!;

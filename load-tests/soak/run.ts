@@ -10,18 +10,12 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launch, type Launched } from '../../lib/launch.js';
-import {
-  marketFile,
-  startPrivateRedis,
-  startSupplier,
-  TEST_ASSERTION_KEY,
-  type TestSupplier,
-} from '../../lib/testbed/index.js';
+import type { Launched } from '../../lib/launch.js';
+import { marketFile, startPrivateRedis, startSupplier, type TestSupplier } from '../../lib/testbed/index.js';
 import { REFERENCE_MARKET } from '../../subgraphs/synthetic/index.js';
-import { BENCH_AUTH_ENV, BENCH_TOKEN } from '../lib/auth.js';
+import { BENCH_TOKEN } from '../lib/auth.js';
 import { benchPatients } from '../lib/patients.js';
-import { GATEWAY_NODE_FLAGS } from '../lib/targets.js';
+import { auditLogOf, launchReplica } from '../lib/replicas.js';
 import { CYCLE_S, FAULT_SCHEDULE, type FaultTargets } from './faults.js';
 import { writeReport, type Bucket, type ReplicaSample } from './report.js';
 import { SOAK_QUERY, verify, type Outcome } from './verify.js';
@@ -72,34 +66,22 @@ interface Replica {
   answered: number;
   readonly auditLog: string;
 }
-const launchReplica = (index: number, auditLog: string) =>
-  launch({
-    entry: 'dist/gateway/main.js',
-    tsx: false,
-    execArgv: GATEWAY_NODE_FLAGS,
-    output: 'inherit',
-    env: {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'error',
-      GATEWAY_PORT: '0',
-      OPS_PORT: '0',
-      GATEWAY_REPLICA_ID: `soak-${index + 1}`,
-      SUPPLIERS_FILE: suppliersFile,
-      REDIS_URL: redis.url,
-      CACHE_ENCRYPTION_KEY: 'd4'.repeat(32),
-      OPS_TOKEN,
-      ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
-      AUDIT_LOG: auditLog,
-      REGISTRY_STATE_FILE: join(scratch, `replica-${index + 1}-registry.json`),
-      ...BENCH_AUTH_ENV,
-    },
+const replicaId = (index: number) => `soak-${index + 1}`;
+const startReplica = (index: number) =>
+  launchReplica({
+    id: replicaId(index),
+    suppliersFile,
+    redisUrl: redis.url,
+    opsToken: OPS_TOKEN,
+    dir: scratch,
+    logLevel: 'error',
   });
 const replicas: Replica[] = [];
 for (let i = 0; i < replicaCount; i++) {
-  const auditLog = join(scratch, `replica-${i + 1}-audit.log`);
+  const auditLog = auditLogOf(scratch, replicaId(i));
   replicas.push({
     index: i,
-    process: await launchReplica(i, auditLog),
+    process: await startReplica(i),
     generation: 1,
     inFlight: 0,
     answered: 0,
@@ -209,7 +191,7 @@ const targets: FaultTargets = {
     live.delete(r);
     while (r.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     await r.process.stop();
-    r.process = await launchReplica(index, r.auditLog);
+    r.process = await startReplica(index);
     r.generation++;
     live.add(r);
   },
