@@ -5,7 +5,15 @@ import type { CacheCipher } from './cipher.js';
 import { keyedHash } from './secrets.js';
 import { patternToRegExp, type CacheStore } from './store.js';
 
-export type RecallOutcome = 'hit' | 'miss' | 'expired' | 'quarantined' | 'purged' | 'unreadable';
+export type RecallOutcome =
+  'hit' | 'miss' | 'expired' | 'future-dated' | 'quarantined' | 'purged' | 'unreadable';
+
+/**
+ * How far in the future a copy's receipt time may be (a small clock step between replicas, or an NTP
+ * correction) and still be served. Beyond it the clock has jumped backwards and the copy's age cannot be
+ * told, so it is not served: showing an age that may be wrong is worse than saying the section is missing.
+ */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 export type WriteOutcome = 'written' | 'skipped' | 'failed';
 
 /** Counts what the cache does, per supplier; the metrics module turns these into Prometheus counters. */
@@ -179,6 +187,7 @@ export class EntityCache {
     if (plaintext === undefined) return 'unreadable';
     const stored = JSON.parse(plaintext) as CachedEntity;
     if (now - stored.receivedAt > this.options.maxStalenessMs) return 'expired';
+    if (stored.receivedAt - now > FUTURE_TOLERANCE_MS) return 'future-dated';
     if (cutoff !== undefined && stored.receivedAt >= cutoff) return 'quarantined';
     if (purged !== undefined && stored.receivedAt <= purged) return 'purged';
     return stored;

@@ -14,6 +14,7 @@ import { TieredStore } from './tiered-store.js';
 
 export {
   EntityCache,
+  FUTURE_TOLERANCE_MS,
   KEY_PREFIX,
   type CachedEntity,
   type CacheObserver,

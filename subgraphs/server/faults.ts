@@ -18,6 +18,8 @@ export const FAULT_MODES = [
   'truncated',
   /** Answers every reference with another patient's record, as a compromised supplier might. */
   'wrong-patient',
+  /** Answers correctly, then pads the JSON with whitespace to `bytes`, streamed without a length. */
+  'huge',
   /** Alternates between `none` and `failure` every `periodMs`. */
   'flap',
 ] as const;
@@ -28,10 +30,17 @@ export interface FaultSettings {
   readonly mode: FaultMode;
   readonly latencyMs: number;
   readonly periodMs: number;
+  readonly bytes: number;
   readonly failure: Exclude<FaultMode, 'flap' | 'none'>;
 }
 
-export const NO_FAULT: FaultSettings = { mode: 'none', latencyMs: 500, periodMs: 2000, failure: 'http-500' };
+export const NO_FAULT: FaultSettings = {
+  mode: 'none',
+  latencyMs: 500,
+  periodMs: 2000,
+  bytes: 16_777_216,
+  failure: 'http-500',
+};
 
 /** Validates a PUT /__faults body; returns the settings or a message quoting the bad value. */
 export function parseFaultSettings(body: unknown): FaultSettings | string {
@@ -43,20 +52,23 @@ export function parseFaultSettings(body: unknown): FaultSettings | string {
   if (failure === 'flap' || failure === 'none' || !FAULT_MODES.includes(failure as FaultMode)) {
     return `flap failure must be a failing mode, got ${JSON.stringify(failure)}`;
   }
-  const number = (key: 'latencyMs' | 'periodMs'): number | string => {
+  const number = (key: 'latencyMs' | 'periodMs' | 'bytes', max: number): number | string => {
     const value = input[key] ?? NO_FAULT[key];
-    return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 600_000
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max
       ? value
-      : `${key} must be an integer from 0 to 600000, got ${JSON.stringify(value)}`;
+      : `${key} must be an integer from 0 to ${max}, got ${JSON.stringify(value)}`;
   };
-  const latencyMs = number('latencyMs');
-  const periodMs = number('periodMs');
+  const latencyMs = number('latencyMs', 600_000);
+  const periodMs = number('periodMs', 600_000);
+  const bytes = number('bytes', 268_435_456);
   if (typeof latencyMs === 'string') return latencyMs;
   if (typeof periodMs === 'string') return periodMs;
+  if (typeof bytes === 'string') return bytes;
   return {
     mode: mode as FaultMode,
     latencyMs,
     periodMs: Math.max(1, periodMs),
+    bytes,
     failure: failure as FaultSettings['failure'],
   };
 }

@@ -71,6 +71,20 @@ function send(res: ServerResponse, status: number, body: string, type = 'applica
   res.end(body);
 }
 
+/**
+ * A correct answer followed by whitespace up to `bytes` (still valid JSON), chunked with no length, so only
+ * a reader that counts as it streams can refuse it. Stops writing when the reader goes away.
+ */
+async function sendPadded(res: ServerResponse, body: string, bytes: number): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write(body);
+  const chunk = Buffer.alloc(65_536, 0x20);
+  for (let sent = Buffer.byteLength(body); sent < bytes && !res.destroyed; sent += chunk.length) {
+    if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+  }
+  res.end();
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startSubgraphServer<TContext>(
@@ -147,6 +161,7 @@ export async function startSubgraphServer<TContext>(
       res.destroy();
       return;
     }
+    if (mode === 'huge') return sendPadded(res, text, faults.bytes);
     send(res, 200, text);
   };
 

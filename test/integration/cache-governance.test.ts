@@ -103,6 +103,18 @@ describe('stale-if-error cache governance, with a real Redis', () => {
     expect(patientOf(expired)!.medications).toBeNull();
   });
 
+  it('after the clock jumps back, serves copies within the tolerance and withholds those dated in the future', async () => {
+    const n = nextPatient();
+    await warm(gateway, writes, n);
+    await gp.kill();
+    clock.advance(-60_000);
+    expect(availabilityOf(await record(gateway, n)).gp?.status).toBe('STALE');
+    clock.advance(-2 * HOUR);
+    const withheld = await record(gateway, n);
+    expect(availabilityOf(withheld).gp?.status).toBe('UNAVAILABLE');
+    expect(patientOf(withheld)!.medications).toBeNull();
+  });
+
   it('purges by patient and by supplier, from memory and Redis', async () => {
     const a = nextPatient();
     const b = nextPatient();

@@ -43,7 +43,8 @@ describe('degraded but full view: each supplier failure mode, real processes and
     ({ gp, hospital } = processes);
     gateway = await startTestGateway(
       { gp, hospital },
-      { ...BREAKER, REDIS_URL: processes.redis.url },
+      // A 1 MiB response limit, so the `huge` fault needs only a few MiB to cross it.
+      { ...BREAKER, REDIS_URL: processes.redis.url, SUPPLIER_MAX_RESPONSE_BYTES: '1048576' },
       { cacheObserver: writes },
     );
     await eventually(() => redisUp(gateway), 5_000, 'redis');
@@ -126,6 +127,8 @@ describe('degraded but full view: each supplier failure mode, real processes and
     ['answers with a body that is not JSON', { mode: 'malformed' }, /^MALFORMED_RESPONSE$/],
     // A body cut short surfaces as a broken connection or an unreadable body, depending on when it breaks.
     ['cuts its answer short', { mode: 'truncated' }, /^(MALFORMED_RESPONSE|CONNECTION_FAILED)$/],
+    // Valid JSON padded past the limit: refused as it streams, never buffered whole.
+    ['answers with a body over the size limit', { mode: 'huge', bytes: 4_194_304 }, /^MALFORMED_RESPONSE$/],
   ] as const)('serves stale GP sections when the supplier %s', async (_, fault, reason) => {
     const n = nextPatient();
     const live = await warm(gateway, writes, n);

@@ -3,6 +3,7 @@ import {
   CacheCipher,
   cacheSecrets,
   EntityCache,
+  FUTURE_TOLERANCE_MS,
   KEY_PREFIX,
   MemoryStore,
   type RecallOutcome,
@@ -68,6 +69,17 @@ describe('entity cache', () => {
     clock.tick(1);
     expect(await cache.recall('gp', 'sel', [A])).toEqual([undefined]);
     expect(recalls.at(-1)).toBe('expired');
+  });
+
+  it('does not serve a copy dated in the future after the clock jumps back past the tolerance', async () => {
+    const { cache, clock, recalls } = setup();
+    cache.remember('gp', 'sel', [{ nhsNumber: A, entity: {} }]);
+    await flush();
+    clock.set(clock.now() - FUTURE_TOLERANCE_MS);
+    expect((await cache.recall('gp', 'sel', [A]))[0]).toBeDefined();
+    clock.set(clock.now() - 1);
+    expect(await cache.recall('gp', 'sel', [A])).toEqual([undefined]);
+    expect(recalls.at(-1)).toBe('future-dated');
   });
 
   it('does not serve data received at or after a quarantine cut-off', async () => {
