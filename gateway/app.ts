@@ -3,18 +3,20 @@
  * else constructs breakers, caches or data sources, so this file is the map of how they fit together.
  */
 import { ApolloGateway } from '@apollo/gateway';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { PATIENT_INDEX } from '../schema/index.js';
 import { auditPlugin, createAuditSink } from './audit/index.js';
 import { AssertionSigner, createAuthenticator } from './auth/index.js';
 import { AvailabilityRecorder } from './availability/index.js';
-import { createCache, type CacheObserver, type GatewayCache } from './cache/index.js';
+import { bothObservers, createCache, type CacheObserver, type GatewayCache } from './cache/index.js';
+import { Lifecycle } from './lifecycle.js';
 import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { createApolloServer, startClinicalEndpoint } from './http/index.js';
 import { RequestBudget } from './limits/index.js';
-import { GatewayMetrics } from './observability/index.js';
+import { GatewayMetrics, startTracing } from './observability/index.js';
 import { DecisionStore, startOps, type SupplierControls } from './ops/index.js';
 import { LocationPolicy } from './confidentiality/index.js';
 import { SupplierDirectory } from './directory/index.js';
@@ -36,7 +38,16 @@ export interface RunningGateway {
   readonly suppliers: readonly Supplier[];
   readonly cache: GatewayCache;
   readonly ops: { readonly url: string; readonly controls: SupplierControls };
+  /** Stops at once: requests in flight are cut (tests, and start-up failures). */
   close(): Promise<void>;
+  /**
+   * Stops gracefully (SIGTERM): fails /readyz at once, keeps taking requests for the grace period, then
+   * refuses new connections, lets those in flight finish (up to the timeout), flushes cache writes and
+   * the audit trail, and closes Redis. Resolves with how many requests the timeout cut (0 normally).
+   */
+  drain(settings?: { graceMs: number; timeoutMs: number }): Promise<number>;
+  /** The configured drain (DRAIN_GRACE_MS, DRAIN_TIMEOUT_MS). */
+  readonly drainSettings: { readonly graceMs: number; readonly timeoutMs: number };
 }
 
 export interface GatewayDependencies {
@@ -54,21 +65,19 @@ export interface GatewayDependencies {
   readonly logger: Logger;
   /** Told of every cache read and write (tests use it to know when a copy has been stored). */
   readonly cacheObserver?: CacheObserver;
+  /** Where spans go when OTEL_TRACES=on, instead of the OTLP collector (tests pass an in-memory exporter). */
+  readonly traceExporter?: SpanExporter;
 }
 
 export async function startGateway(
   config: GatewayConfig,
   deps: GatewayDependencies,
 ): Promise<RunningGateway> {
-  // Everything opened is closed in reverse order, on close() or if start-up fails half-way.
-  const closers: (() => Promise<unknown>)[] = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  };
+  const life = new Lifecycle(deps.clock, deps.logger);
   try {
-    return await start(config, deps, closers, closeAll);
+    return await start(config, deps, life);
   } catch (error) {
-    await closeAll();
+    await life.close();
     throw error;
   }
 }
@@ -76,23 +85,36 @@ export async function startGateway(
 async function start(
   config: GatewayConfig,
   deps: GatewayDependencies,
-  closers: (() => Promise<unknown>)[],
-  closeAll: () => Promise<void>,
+  life: Lifecycle,
 ): Promise<RunningGateway> {
   const { clock, logger } = deps;
-  let ready = false;
+  // First opened, so last closed: the spans of the final requests are exported before it stops.
+  const tracing = startTracing(config.tracing, {
+    logger,
+    replica: config.replica,
+    exporter: deps.traceExporter,
+  });
+  if (tracing) life.onClose(() => tracing.shutdown());
   const audit = createAuditSink(config.auditLog);
-  closers.push(() => audit.close());
-  const metrics = new GatewayMetrics({ cacheHealth: () => cache.health(), now: () => clock.now() });
+  life.onClose(() => audit.close());
+  // A replica that cannot write its audit trail must not take traffic (/readyz and the ready gauge alike).
+  const ready = () => life.phase === 'serving' && audit.healthy;
+  const metrics = new GatewayMetrics({
+    cacheHealth: () => cache.health(),
+    now: () => clock.now(),
+    ready,
+    auditHealthy: () => audit.healthy,
+  });
   const decisions = new DecisionStore({
     redisUrl: config.cache.redisUrl,
+    redisMode: config.cache.redisMode,
     replica: config.replica,
     logger,
     now: () => clock.now(),
     clock,
     forgetPurgesAfterMs: config.cache.maxStalenessMs,
   });
-  closers.push(() => decisions.close());
+  life.onClose(() => decisions.close());
   // Start with the operators' current decisions (an isolated supplier must not get traffic from a new replica).
   await decisions.start(2_000);
   const cache = createCache(config.cache, {
@@ -102,7 +124,7 @@ async function start(
     purgedBefore: (supplier, patientTag) => decisions.purgedBefore(supplier, patientTag),
     observer: deps.cacheObserver ? bothObservers(metrics, deps.cacheObserver) : metrics,
   });
-  closers.push(() => cache.close());
+  life.onClose(() => cache.close());
   const assertions = await AssertionSigner.create(config.assertions, deps.externalClock ?? clock);
   if (assertions.generated) {
     logger.warn(
@@ -113,7 +135,7 @@ async function start(
     (settings) => createSupplier(settings, { clock, cache: cache.entities, observer: metrics, assertions }),
     RETIRE_GRACE_MS,
   );
-  closers.push(() => suppliers.close());
+  life.onClose(() => suppliers.close());
   suppliers.onAdded((supplier) => {
     metrics.watch(supplier.breaker);
     supplier.breaker.onTransition((t) =>
@@ -130,16 +152,22 @@ async function start(
   const opened = await openRegistry({
     market: config.market,
     redisUrl: config.cache.redisUrl,
+    redisMode: config.cache.redisMode,
     replica: config.replica,
     stateFile: config.registry.stateFile,
     logger,
     clock,
   });
-  closers.push(() => opened.store.close());
+  life.onClose(() => opened.store.close());
   const { served } = opened;
   // The operations clients send: the registry's breaking-changes gate and plan warm-up read them.
-  const usage = new UsageStore({ redisUrl: config.cache.redisUrl, logger, now: () => clock.now() });
-  closers.push(() => usage.close());
+  const usage = new UsageStore({
+    redisUrl: config.cache.redisUrl,
+    redisMode: config.cache.redisMode,
+    logger,
+    now: () => clock.now(),
+  });
+  life.onClose(() => usage.close());
   suppliers.apply(served.market.suppliers.map((s) => config.supplierSettings(s)));
   const index = createPatientIndex({ source: deps.patients });
   const directory = new SupplierDirectory(served.market, {
@@ -169,6 +197,8 @@ async function start(
       new ApolloGateway({
         supergraphSdl: sdl,
         logger,
+        // Its spans carry neither the operation's text (literal NHS numbers) nor error messages.
+        telemetry: { includeDocument: false, recordExceptions: false },
         buildService: ({ name }) => {
           if (name === PATIENT_INDEX) return guardWarmUp(index);
           const contract = domainSdl.get(name);
@@ -207,7 +237,7 @@ async function start(
     plugins: [auditPlugin(audit, clock), usagePlugin(usage)],
   });
   await apollo.start();
-  closers.push(() => apollo.stop());
+  life.onClose(() => apollo.stop());
   const endpoint = await startClinicalEndpoint(apollo, {
     host: config.host,
     port: config.port,
@@ -229,7 +259,8 @@ async function start(
       patients: new Map(),
     }),
   });
-  closers.push(() => endpoint.close());
+  life.onClose(() => endpoint.close());
+  metrics.watchRequests(endpoint.server);
   const ops = await startOps(config.ops, {
     replica: config.replica,
     suppliers,
@@ -243,10 +274,9 @@ async function start(
     audit,
     patientsAt: (organisations) => deps.patients.patientsAt?.(organisations),
     registry: { api: registry.api, view: () => registry.runtime.view() },
-    // A replica that cannot write its audit trail must not take traffic.
-    ready: () => ready && audit.healthy,
+    ready,
   });
-  closers.push(() => ops.close());
+  life.onClose(() => ops.close());
   await registry.runtime.started(served);
   // From now on, every registry change (made here or on another replica) is applied as it arrives.
   // (A state that cannot be applied is logged and shown on /readyz by the runtime; the previous one serves.)
@@ -254,7 +284,7 @@ async function start(
     registry.runtime.apply(state).catch(() => undefined);
   opened.store.onChange((state) => void applyShared(state));
   void applyShared(opened.store.state);
-  ready = true;
+  life.phase = 'serving';
   logger.info(
     { url: endpoint.url, ops: ops.url, cache: cache.backend, replica: config.replica },
     'gateway listening',
@@ -267,23 +297,8 @@ async function start(
     },
     cache,
     ops: { url: ops.url, controls: ops.controls },
-    close: async () => {
-      ready = false;
-      await closeAll();
-    },
-  };
-}
-
-/** Tells two cache observers of everything (metrics, plus the one a test passes in). */
-function bothObservers(a: CacheObserver, b: CacheObserver): CacheObserver {
-  return {
-    recalled: (supplier, outcome) => {
-      a.recalled(supplier, outcome);
-      b.recalled(supplier, outcome);
-    },
-    wrote: (supplier, outcome, count) => {
-      a.wrote(supplier, outcome, count);
-      b.wrote(supplier, outcome, count);
-    },
+    close: () => life.close(),
+    drainSettings: config.drain,
+    drain: (settings = config.drain) => life.drain(endpoint, settings),
   };
 }

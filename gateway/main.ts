@@ -53,9 +53,30 @@ async function patientSource(config: GatewayConfig): Promise<PatientSource> {
   return populationSource(population);
 }
 
-const stop = (signal: string) => {
-  logger.info({ signal }, 'stopping');
-  void (running?.close() ?? Promise.resolve()).then(() => process.exit(0));
+/**
+ * SIGTERM (an orchestrator's stop): the full drain, grace period included, exiting 0 once everything in
+ * flight has finished and been written. SIGINT (someone at a terminal): the same without the grace period.
+ * Either way the process exits within the drain's bound: past grace + timeout + 5 s it exits 1.
+ */
+const stop = (signal: 'SIGTERM' | 'SIGINT') => {
+  const config = running?.drainSettings;
+  if (!running || !config) process.exit(0);
+  const settings = { graceMs: signal === 'SIGTERM' ? config.graceMs : 0, timeoutMs: config.timeoutMs };
+  logger.info({ signal, ...settings }, 'stopping');
+  setTimeout(
+    () => {
+      logger.error({ signal }, 'drain did not finish within its bound; exiting');
+      process.exit(1);
+    },
+    settings.graceMs + settings.timeoutMs + 5_000,
+  ).unref();
+  void running.drain(settings).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, 'drain failed');
+      process.exit(1);
+    },
+  );
 };
 process.once('SIGINT', () => stop('SIGINT'));
 process.once('SIGTERM', () => stop('SIGTERM'));

@@ -24,8 +24,19 @@ if (!(runs >= 1 && runs <= 500) || !(busy >= 0 && busy <= 16)) {
 const loaders = Array.from({ length: busy }, () =>
   spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
 );
-const stopLoaders = () => loaders.forEach((l) => l.kill('SIGKILL'));
-process.on('exit', stopLoaders);
+// The running vitest is the leader of its own process group, so stopping the group stops its workers too.
+let current;
+const stopAll = () => {
+  loaders.forEach((l) => l.kill('SIGKILL'));
+  if (current && current.exitCode === null) {
+    try {
+      process.kill(-current.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+};
+process.on('exit', stopAll);
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
@@ -37,7 +48,12 @@ for (let run = 1; run <= runs; run++) {
   const started = Date.now();
   // Asynchronous, so a signal to this script is handled at once (and stops the busy processes).
   const result = await new Promise((resolve) => {
-    const child = spawn('node_modules/.bin/vitest', args, { stdio: 'ignore', env: process.env });
+    const child = spawn('node_modules/.bin/vitest', args, {
+      stdio: 'ignore',
+      env: process.env,
+      detached: true,
+    });
+    current = child;
     child.on('exit', (status) => resolve({ status }));
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);

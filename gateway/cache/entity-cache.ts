@@ -60,6 +60,7 @@ export class EntityCache {
   private readonly lastWritten = new LRUCache<string, number>({ max: 50_000 });
   private pending: { supplier: string; key: string; entity: unknown; receivedAt: number }[] = [];
   private flushScheduled = false;
+  private readonly writing = new Set<Promise<void>>();
   private readonly observer: CacheObserver;
 
   constructor(private readonly options: EntityCacheOptions) {
@@ -105,8 +106,19 @@ export class EntityCache {
     if (skipped > 0) this.observer.wrote(supplier, 'skipped', skipped);
     if (this.pending.length > 0 && !this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => void this.flush());
+      setImmediate(() => void this.track(this.flush()));
     }
+  }
+
+  /** Resolves once every copy remembered so far has been written (or failed): for a graceful stop. */
+  async settle(): Promise<void> {
+    if (this.pending.length > 0) await this.track(this.flush());
+    await Promise.all(this.writing);
+  }
+
+  private track(write: Promise<void>): Promise<void> {
+    this.writing.add(write);
+    return write.finally(() => this.writing.delete(write));
   }
 
   /** The usable cached copy for each NHS number, in order (undefined: none that may be served). */
@@ -198,6 +210,7 @@ export class EntityCache {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
+    if (batch.length === 0) return;
     const bySupplier = new Map<string, number>();
     for (const p of batch) bySupplier.set(p.supplier, (bySupplier.get(p.supplier) ?? 0) + 1);
     const sealed = batch.map((p) => ({

@@ -3,6 +3,7 @@
  * REDIS_URL is set) in Redis, served only when the supplier cannot answer.
  */
 import type { Clock } from '../../lib/clock.js';
+import type { RedisMode } from '../redis/index.js';
 import type { Logger } from '../../lib/logger.js';
 import { CacheCipher } from './cipher.js';
 import { EntityCache, type CacheObserver } from './entity-cache.js';
@@ -28,6 +29,8 @@ export type { CacheStore, TierHealth } from './store.js';
 
 export interface CacheSettings {
   readonly redisUrl: string | undefined;
+  /** `cluster`: redisUrl lists a Redis Cluster's seed nodes. */
+  readonly redisMode: RedisMode;
   readonly encryptionKey: string | undefined;
   readonly maxStalenessMs: number;
   readonly refreshIntervalMs: number;
@@ -63,6 +66,7 @@ export function createCache(
   const redis = settings.redisUrl
     ? new RedisStore({
         url: settings.redisUrl,
+        mode: settings.redisMode,
         commandTimeoutMs: settings.redisTimeoutMs,
         logger: deps.logger,
       })
@@ -75,20 +79,39 @@ export function createCache(
     },
     'stale-if-error cache ready',
   );
+  const entities = new EntityCache({
+    store,
+    cipher: new CacheCipher(secrets.encryptionKey),
+    keyHashKey: secrets.keyHashKey,
+    clock: deps.clock,
+    maxStalenessMs: settings.maxStalenessMs,
+    refreshIntervalMs: settings.refreshIntervalMs,
+    quarantinedSince: deps.quarantinedSince,
+    purgedBefore: deps.purgedBefore,
+    ...(deps.observer ? { observer: deps.observer } : {}),
+  });
   return {
-    entities: new EntityCache({
-      store,
-      cipher: new CacheCipher(secrets.encryptionKey),
-      keyHashKey: secrets.keyHashKey,
-      clock: deps.clock,
-      maxStalenessMs: settings.maxStalenessMs,
-      refreshIntervalMs: settings.refreshIntervalMs,
-      quarantinedSince: deps.quarantinedSince,
-      purgedBefore: deps.purgedBefore,
-      ...(deps.observer ? { observer: deps.observer } : {}),
-    }),
+    entities,
     backend: redis ? 'memory+redis' : 'memory',
     health: () => store.health(),
-    close: () => store.close(),
+    // Copies remembered before the stop are written first, so a restarted replica can serve them.
+    close: async () => {
+      await entities.settle();
+      await store.close();
+    },
+  };
+}
+
+/** Tells two cache observers of everything (metrics, plus the one a test passes in). */
+export function bothObservers(a: CacheObserver, b: CacheObserver): CacheObserver {
+  return {
+    recalled: (supplier, outcome) => {
+      a.recalled(supplier, outcome);
+      b.recalled(supplier, outcome);
+    },
+    wrote: (supplier, outcome, count) => {
+      a.wrote(supplier, outcome, count);
+      b.wrote(supplier, outcome, count);
+    },
   };
 }

@@ -1,23 +1,30 @@
-import { Redis } from 'ioredis';
+import { connectRedis, scanTargets, type RedisClient, type RedisMode } from '../redis/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { CacheStore, TierHealth } from './store.js';
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// (TLS), with optional user:password. */
   readonly url: string;
+  /** One Redis, or a Redis Cluster whose seed nodes `url` lists (comma-separated). */
+  readonly mode?: RedisMode;
   /** Deadline for every command; a slow Redis answers "nothing" after this. */
   readonly commandTimeoutMs: number;
   readonly logger: Logger;
 }
 
-/** The host part of a Redis URL, for logs: never the password. */
+/** The host part of a Redis URL (or of each in a cluster's list), for logs: never the password. */
 export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
-  } catch {
-    return '(unparseable REDIS_URL)';
-  }
+  return url
+    .split(',')
+    .map((seed) => {
+      try {
+        const u = new URL(seed.trim());
+        return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+      } catch {
+        return '(unparseable REDIS_URL)';
+      }
+    })
+    .join(',');
 }
 
 /**
@@ -26,11 +33,11 @@ export function redactRedisUrl(url: string): string {
  * `commandTimeoutMs`, and ioredis reconnects in the background with backoff.
  */
 export class RedisStore implements CacheStore {
-  readonly client: Redis;
+  readonly client: RedisClient;
   private lastError: string | undefined;
 
   constructor(private readonly options: RedisStoreOptions) {
-    this.client = new Redis(options.url, {
+    this.client = connectRedis(options.url, options.mode ?? 'single', {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs,
@@ -57,7 +64,8 @@ export class RedisStore implements CacheStore {
   async getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {
     if (!this.up || keys.length === 0) return keys.map(() => undefined);
     try {
-      const values = await this.client.mgetBuffer(...keys);
+      // Key by key, auto-pipelined (one round trip per node): in a cluster the keys lie in many slots.
+      const values = await Promise.all(keys.map((k) => this.client.getBuffer(k)));
       return values.map((v) => v ?? undefined);
     } catch (error) {
       this.lastError = (error as Error).message;
@@ -67,10 +75,8 @@ export class RedisStore implements CacheStore {
 
   async setMany(entries: readonly { key: string; value: Buffer }[], ttlMs: number): Promise<void> {
     if (!this.up || entries.length === 0) return;
-    const pipeline = this.client.pipeline();
-    for (const e of entries) pipeline.set(e.key, e.value, 'PX', ttlMs);
     try {
-      await pipeline.exec();
+      await Promise.all(entries.map((e) => this.client.set(e.key, e.value, 'PX', ttlMs)));
     } catch (error) {
       this.lastError = (error as Error).message;
     }
@@ -80,19 +86,22 @@ export class RedisStore implements CacheStore {
     if (scope === 'local') return 0;
     if (!this.up) throw new Error(`redis is ${this.client.status}; cannot purge ${pattern}`);
     let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await this.client.unlink(...keys);
-    } while (cursor !== '0');
+    for (const node of scanTargets(this.client)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        const counts = await Promise.all(keys.map((k) => this.client.unlink(k)));
+        deleted += counts.reduce((a, b) => a + b, 0);
+      } while (cursor !== '0');
+    }
     return deleted;
   }
 
   async deleteKeys(keys: readonly string[]): Promise<void> {
     if (!this.up || keys.length === 0) return;
     try {
-      await this.client.unlink(...keys);
+      await Promise.all(keys.map((k) => this.client.unlink(k)));
     } catch (error) {
       this.lastError = (error as Error).message;
     }
@@ -114,6 +123,8 @@ export class RedisStore implements CacheStore {
   }
 
   async close(): Promise<void> {
+    // QUIT lets writes already sent finish; a client that is not connected has nothing to finish.
+    if (this.client.status === 'ready') await this.client.quit().catch(() => undefined);
     this.client.disconnect();
   }
 }

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { ConfigError, host, integer, parseSettings, port } from '../../lib/env.js';
+import { ConfigError, host, httpUrl, integer, parseSettings, port } from '../../lib/env.js';
 import { registerSecret } from '../../lib/redact.js';
 import { DOMAIN_NAMES } from '../../schema/index.js';
 import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
@@ -12,6 +12,7 @@ import { pemBlocks, type AssertionSettings, type AuthSettings } from '../auth/in
 import type { CacheSettings } from '../cache/index.js';
 import { loadMarket, type Market, type MarketSupplier } from '../directory/index.js';
 import { BREAKER_VARIABLES, supplierBreaker } from './breakers.js';
+import type { TracingSettings } from '../observability/index.js';
 import { generateOpsToken, opsCredentials, type OpsSettings } from '../ops/index.js';
 import type { SupplierSettings } from '../suppliers/index.js';
 
@@ -52,6 +53,13 @@ export interface GatewayConfig {
   readonly auditLog: string;
   /** The signed assertions that tell each supplier who is asking. */
   readonly assertions: AssertionSettings;
+  /** OpenTelemetry traces: off unless OTEL_TRACES=on; where spans go and the service they name. */
+  readonly tracing: TracingSettings;
+  /**
+   * SIGTERM: /readyz fails at once; new connections are still taken for `graceMs` (the load balancer's
+   * time to notice), then refused; requests in flight get up to `timeoutMs` to finish.
+   */
+  readonly drain: { readonly graceMs: number; readonly timeoutMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -91,9 +99,15 @@ const schema = z.object({
   SUPPLIER_MAX_RESPONSE_BYTES: integer(10_485_760, 1_024, 268_435_456),
   REDIS_URL: z
     .string()
-    .refine((v) => v === '' || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
+    .refine(
+      (v) => v === '' || v.split(',').every((seed) => /^rediss?:\/\/\S/.test(seed.trim())),
+      'must be a redis:// or rediss:// URL (with REDIS_MODE=cluster, a comma-separated list of them)',
+    )
     .optional(),
   REDIS_TIMEOUT_MS: integer(50, 1, 10_000),
+  REDIS_MODE: z.enum(['single', 'cluster'], { error: 'must be single or cluster' }).default('single'),
+  DRAIN_GRACE_MS: integer(5_000, 0, 120_000),
+  DRAIN_TIMEOUT_MS: integer(20_000, 100, 600_000),
   CACHE_ENCRYPTION_KEY: z.string().optional(),
   CACHE_MAX_STALENESS_HOURS: integer(72, 1, 24 * 90),
   CACHE_REFRESH_INTERVAL_MS: integer(1_000, 0, 3_600_000),
@@ -127,6 +141,13 @@ const schema = z.object({
     .string()
     .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
     .optional(),
+  OTEL_TRACES: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('http://localhost:4318'),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .regex(/^\S{1,100}$/, 'must be 1 to 100 characters without spaces')
+    .default('patient-record-gateway'),
+  OTEL_BSP_SCHEDULE_DELAY: integer(5_000, 10, 60_000),
 });
 
 /** Clinician authentication: JWT in production (required), a development identity otherwise by default. */
@@ -207,10 +228,15 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       .filter((d) => !DOMAIN_NAMES.includes(d))
       .map((d) => `domain "${d}" is not a subgraph of the supergraph (${DOMAIN_NAMES.join(', ')})`),
   ];
+  if (parsed.REDIS_MODE === 'single' && (parsed.REDIS_URL ?? '').includes(','))
+    throw new ConfigError([
+      `REDIS_URL: lists ${parsed.REDIS_URL!.split(',').length} nodes, which needs REDIS_MODE=cluster (REDIS_MODE is single)`,
+    ]);
   if (domainProblems.length > 0)
     throw new ConfigError(domainProblems.map((p) => `SUPPLIERS_FILE: UNKNOWN_DOMAIN: ${p}`));
   return {
     mode: parsed.NODE_ENV,
+    drain: { graceMs: parsed.DRAIN_GRACE_MS, timeoutMs: parsed.DRAIN_TIMEOUT_MS },
     host: parsed.GATEWAY_HOST,
     port: parsed.GATEWAY_PORT,
     maxRequestBytes: parsed.GATEWAY_MAX_REQUEST_BYTES,
@@ -237,6 +263,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     },
     cache: {
       redisUrl: parsed.REDIS_URL || undefined,
+      redisMode: parsed.REDIS_MODE,
       encryptionKey: parsed.CACHE_ENCRYPTION_KEY || undefined,
       maxStalenessMs: parsed.CACHE_MAX_STALENESS_HOURS * 3_600_000,
       refreshIntervalMs: parsed.CACHE_REFRESH_INTERVAL_MS,
@@ -254,6 +281,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       publishedKeysPem: pemBlocks(parsed.ASSERTION_PUBLISHED_KEYS),
       issuer: parsed.ASSERTION_ISSUER,
       ttlSeconds: parsed.ASSERTION_TTL_SECONDS,
+    },
+    tracing: {
+      enabled: parsed.OTEL_TRACES === 'on',
+      endpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: parsed.OTEL_SERVICE_NAME,
+      scheduledDelayMs: parsed.OTEL_BSP_SCHEDULE_DELAY,
     },
   };
 }

@@ -11,6 +11,7 @@ import type { GatewayContext } from '../context.js';
 import type { GatewayConfig } from '../config/index.js';
 import { clientErrorFormatter } from '../errors/index.js';
 import { reservedAliasesRule } from '../limits/index.js';
+import { requestSpanPlugin } from './tracing.js';
 
 export interface ApolloServerParts {
   readonly gateway: GatewayInterface;
@@ -43,6 +44,9 @@ export function createApolloServer(parts: ApolloServerParts): ApolloServer<Gatew
     csrfPrevention: true,
     // Queries arrive as text: a hash-only request would bypass the request budget, which reads the text.
     persistedQueries: false,
+    // The process's own drain (gateway/main.ts) owns SIGTERM; Apollo's default would stop the server and
+    // re-raise the signal, killing the process before requests in flight finish.
+    stopOnTerminationSignals: false,
     parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: [...armor.validationRules, reservedAliasesRule],
     formatError: clientErrorFormatter(logger, development),
@@ -50,6 +54,7 @@ export function createApolloServer(parts: ApolloServerParts): ApolloServer<Gatew
     plugins: [
       ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
       availabilityPlugin(),
+      requestSpanPlugin(),
       ApolloServerPluginLandingPageDisabled(),
       // Clinical answers are never HTTP-cacheable (Apollo Server sends no-store); computing a cache policy
       // for every response would be work for nothing.

@@ -11,6 +11,7 @@ import type { GatewayContext } from '../context.js';
 import { ErrorCode, requestErrorBody, type ErrorCodeName } from '../errors/index.js';
 import type { RequestBudget } from '../limits/index.js';
 import { graphqlRequestOf, RejectedRequest } from './request.js';
+import { traceClinicalRequest } from './tracing.js';
 
 export interface ClinicalEndpointOptions {
   readonly host: string;
@@ -32,7 +33,14 @@ export interface RunningEndpoint {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
+  /** Closes now, cutting any request in flight. */
   close(): Promise<void>;
+  /**
+   * Stops taking connections, lets every request in flight finish (answers from now on carry
+   * `connection: close`, so keep-alive clients reconnect elsewhere), and resolves once none is left, or
+   * after `deadlineMs`, cutting those still running. Resolves with how many were cut.
+   */
+  drain(deadlineMs: number): Promise<number>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -130,10 +138,19 @@ export async function startClinicalEndpoint(
     res.end();
   };
 
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
   const http = createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (draining && inFlight === 0) drained?.();
+    });
+    if (draining) res.setHeader('connection', 'close');
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    handle(req, res, requestId).catch((error: unknown) => {
+    traceClinicalRequest(req, res, requestId, () => handle(req, res, requestId)).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (error instanceof RejectedRequest) {
         // What was refused and from where, for anyone watching for probing; never the body or headers.
@@ -167,5 +184,21 @@ export async function startClinicalEndpoint(
         http.close(() => resolve());
         http.closeAllConnections();
       }),
+    drain: async (deadlineMs) => {
+      draining = true;
+      http.close();
+      http.closeIdleConnections();
+      if (inFlight > 0) {
+        let timer: unknown;
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          timer = options.clock.setTimeout(resolve, deadlineMs);
+        });
+        options.clock.clearTimeout(timer);
+      }
+      const cut = inFlight;
+      http.closeAllConnections();
+      return cut;
+    },
   };
 }

@@ -1,3 +1,4 @@
+import type { Server, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PatientOutcome } from '../availability/index.js';
 import type { BreakerState, FailureReason, SupplierBreaker } from '../breakers/index.js';
@@ -23,9 +24,17 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
   private readonly lookups: Counter<'supplier' | 'result'>;
   private readonly writes: Counter<'supplier' | 'result'>;
   readonly controls: Counter<'supplier' | 'action'>;
+  private readonly clinical: Histogram<'code'>;
   private readonly now: () => number;
 
-  constructor(options: { cacheHealth: () => readonly TierHealth[]; now: () => number }) {
+  constructor(options: {
+    cacheHealth: () => readonly TierHealth[];
+    now: () => number;
+    /** Whether /readyz answers 200 now; without it `patient_gateway_ready` has no sample. */
+    ready?: () => boolean;
+    /** Whether the audit trail can be written (AuditSink.healthy); without it `..._audit_sink_up` has none. */
+    auditHealthy?: () => boolean;
+  }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.breakerState = new Gauge({
@@ -67,7 +76,7 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
     });
     this.lookups = new Counter({
       name: 'patient_gateway_cache_lookups_total',
-      help: 'Stale-cache lookups by result: hit, miss, expired, quarantined, unreadable',
+      help: 'Stale-cache lookups by result: hit, miss, expired, future-dated, quarantined, purged, unreadable',
       labelNames: ['supplier', 'result'],
       registers,
     });
@@ -92,7 +101,48 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
         for (const tier of options.cacheHealth()) this.set({ tier: tier.tier }, tier.status === 'up' ? 1 : 0);
       },
     });
+    this.clinical = new Histogram({
+      name: 'patient_gateway_clinical_request_duration_seconds',
+      help: 'Requests to the clinical endpoint by HTTP status code (aborted: the connection closed before the answer was complete)',
+      labelNames: ['code'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    const flag = (name: string, help: string, read: (() => boolean) | undefined) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          if (read) this.set(read() ? 1 : 0);
+        },
+      });
+    flag(
+      'patient_gateway_ready',
+      'Whether this replica takes clinical traffic (/readyz answers 200): 1 ready, 0 starting, draining or unable to audit',
+      options.ready,
+    );
+    flag(
+      'patient_gateway_audit_sink_up',
+      'Whether the audit trail can be written: 1 up, 0 once a write has failed (it stays 0 until the process restarts)',
+      options.auditHealthy,
+    );
     this.now = options.now;
+  }
+
+  /**
+   * Times every request the clinical endpoint answers, from its arrival to the last byte sent, labelled by
+   * HTTP status. A request whose connection closed first (the client gave up, or the answer was cut) is
+   * `aborted`, so a hung gateway shows as errors rather than as silence.
+   */
+  watchRequests(server: Server): void {
+    server.on('request', (_req, res: ServerResponse) => {
+      const started = performance.now();
+      res.once('close', () => {
+        const code = res.writableFinished ? String(res.statusCode) : 'aborted';
+        this.clinical.observe({ code }, (performance.now() - started) / 1000);
+      });
+    });
   }
 
   /** Follows a breaker's state for the state gauge and the transitions counter. */

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { every, systemClock, type Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import {
@@ -9,6 +8,7 @@ import {
   type MigrationDecision,
   type SupplierDecision,
 } from './decision-state.js';
+import { connectRedis, type RedisClient, type RedisMode } from '../redis/index.js';
 
 export type {
   ControlAction,
@@ -36,8 +36,8 @@ export class DecisionStore {
   private readonly state: DecisionState;
   private readonly listeners = new Set<(event: ControlEvent, origin: EventOrigin) => void>();
   private pending: ControlEvent[] = [];
-  private client: Redis | undefined;
-  private subscriber: Redis | undefined;
+  private client: RedisClient | undefined;
+  private subscriber: RedisClient | undefined;
   private loaded = false;
   /** Bumped by every action taken here: a read of Redis begun before one must not undo it. */
   private localActions = 0;
@@ -46,6 +46,7 @@ export class DecisionStore {
   constructor(
     private readonly options: {
       redisUrl: string | undefined;
+      redisMode?: RedisMode;
       replica: string;
       logger: Logger;
       now: () => number;
@@ -72,13 +73,14 @@ export class DecisionStore {
     const url = this.options.redisUrl;
     if (!url) return;
     const retryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, 5_000);
-    this.client = new Redis(url, {
+    const mode = this.options.redisMode ?? 'single';
+    this.client = connectRedis(url, mode, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: 1_000,
       retryStrategy,
     });
-    this.subscriber = new Redis(url, { retryStrategy });
+    this.subscriber = connectRedis(url, mode, { retryStrategy });
     for (const connection of [this.client, this.subscriber]) connection.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
     this.subscriber.on('ready', () => void this.resync());

@@ -7,6 +7,7 @@ import type { Supplier } from '../suppliers/index.js';
 import type { OpsParts } from './parts.js';
 import { SupplierControls } from './controls.js';
 import { EventStream } from './events.js';
+import { startHistory } from './history-feed.js';
 import { startOpsServer, type RunningOpsServer } from './server.js';
 import { opsStatus } from './status.js';
 
@@ -36,6 +37,7 @@ export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<
   parts.suppliers.list().forEach(streamTransitions);
   parts.suppliers.onAdded(streamTransitions);
   controls.onEvent((event) => events.publish('control', event));
+  const history = startHistory(parts, events.recent);
   const server = await startOpsServer({
     host: settings.host,
     port: settings.port,
@@ -43,6 +45,7 @@ export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<
     controls,
     events,
     status,
+    history: history.view,
     metrics: async () => ({
       contentType: parts.metrics.registry.contentType,
       body: await parts.metrics.registry.metrics(),
@@ -58,5 +61,12 @@ export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<
     logger: parts.logger,
     jwks: parts.jwks,
   });
-  return { ...server, controls };
+  return {
+    ...server,
+    controls,
+    close: async () => {
+      history.stop();
+      await server.close();
+    },
+  };
 }

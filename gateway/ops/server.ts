@@ -20,6 +20,8 @@ export interface OpsServerOptions {
   readonly controls: SupplierControls;
   readonly events: EventStream;
   readonly status: () => Promise<OpsStatus>;
+  /** GET /api/history: each supplier's last hour and the recent streamed events (docs/operations.md). */
+  readonly history: () => Promise<unknown>;
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
   /** What /readyz shows: open to probes, so states only (no hosts, error texts or counts), and cheap. */
   readonly readiness: () => {
@@ -51,6 +53,8 @@ const STATIC: Record<string, string> = {
   '/': 'index.html',
   '/dashboard.js': 'dashboard.js',
   '/dashboard.css': 'dashboard.css',
+  '/history.js': 'history.js',
+  '/panels.js': 'panels.js',
 };
 const TYPES: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css' };
 
@@ -103,7 +107,11 @@ export async function startOpsServer(options: OpsServerOptions): Promise<Running
     if (!operator) throw new OpsError('OPS_UNAUTHENTICATED', 'send Authorization: Bearer <ops token>');
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/api/status') return json(res, 200, await options.status());
-    if (method === 'GET' && path === '/api/events') return options.events.add(res);
+    if (method === 'GET' && path === '/api/events') {
+      const lastEventId = req.headers['last-event-id'];
+      return options.events.add(res, typeof lastEventId === 'string' ? lastEventId : undefined);
+    }
+    if (method === 'GET' && path === '/api/history') return json(res, 200, await options.history());
     if (method === 'GET' && path === '/api/audit')
       return json(res, 200, { events: options.controls.recent() });
     let methodMismatch = false;

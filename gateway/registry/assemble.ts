@@ -16,6 +16,7 @@ import { RegistryRuntime, type Served } from './runtime.js';
 import { RegistryService, type ApprovalPolicy } from './service.js';
 import { startingPoint } from './start.js';
 import { RegistryStore } from './store.js';
+import { type RedisMode } from '../redis/index.js';
 
 /** Who the gates' calls come from, in each assertion a candidate supplier sees. */
 const CONFORMANCE_IDENTITY = {
@@ -41,6 +42,7 @@ export interface OpenedRegistry {
 export async function openRegistry(options: {
   readonly market: Market;
   readonly redisUrl: string | undefined;
+  readonly redisMode: RedisMode;
   readonly replica: string;
   readonly stateFile: string;
   readonly logger: Logger;
@@ -53,6 +55,7 @@ export async function openRegistry(options: {
   };
   const store = new RegistryStore({
     redisUrl: options.redisUrl,
+    redisMode: options.redisMode,
     replica: options.replica,
     logger: options.logger,
     now: () => options.clock.now(),

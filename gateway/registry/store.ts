@@ -1,9 +1,9 @@
-import { Redis } from 'ioredis';
 import { every, systemClock, type Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { EMPTY_REGISTRY, type RegistryState } from './entries.js';
 import { RegistryError } from './errors.js';
 import { parseState } from './persisted.js';
+import { connectRedis, type RedisClient, type RedisMode } from '../redis/index.js';
 
 const KEY = 'prag:v1:registry';
 const CHANNEL = 'prag:v1:registry:changes';
@@ -36,6 +36,7 @@ export interface ReplicaAck {
 
 export interface RegistryStoreOptions {
   readonly redisUrl: string | undefined;
+  readonly redisMode?: RedisMode;
   readonly replica: string;
   readonly logger: Logger;
   readonly now: () => number;
@@ -53,8 +54,8 @@ export interface RegistryStoreOptions {
 export class RegistryStore {
   private current: RegistryState = EMPTY_REGISTRY;
   private from: RegistrySource = 'bootstrap';
-  private client: Redis | undefined;
-  private subscriber: Redis | undefined;
+  private client: RedisClient | undefined;
+  private subscriber: RedisClient | undefined;
   private stopResync: (() => void) | undefined;
   private readonly listeners = new Set<(state: RegistryState) => void>();
 
@@ -92,13 +93,14 @@ export class RegistryStore {
       return;
     }
     const retryStrategy = (attempt: number) => Math.min(100 * 2 ** attempt, 5_000);
-    this.client = new Redis(url, {
+    const mode = this.options.redisMode ?? 'single';
+    this.client = connectRedis(url, mode, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: 2_000,
       retryStrategy,
     });
-    this.subscriber = new Redis(url, { retryStrategy });
+    this.subscriber = connectRedis(url, mode, { retryStrategy });
     for (const connection of [this.client, this.subscriber]) connection.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, revision: string) => {
       if (Number(revision) > this.current.revision) void this.resync();

@@ -6,6 +6,7 @@ import type { GatewayContext } from '../context.js';
 import { readEntities, requireAnswered, type EntityAnswer } from './classify.js';
 import type { PreparedOperation } from './identity.js';
 import type { SupplierObserver } from './observer.js';
+import { SupplierCallSpan } from './tracing.js';
 import type { HttpTransport } from './transport.js';
 
 /** What one supplier gave for one patient. */
@@ -43,6 +44,8 @@ export interface SupplierFetch {
 
 export interface SupplierClientParts {
   readonly name: string;
+  /** The record domain it serves (on its trace spans). */
+  readonly domain: string;
   readonly breaker: SupplierBreaker;
   readonly transport: HttpTransport;
   readonly cache: EntityCache;
@@ -119,10 +122,21 @@ export class SupplierClient {
     const headers = { 'x-request-id': context.requestId, authorization: `Bearer ${assertion}` };
     let answers: readonly (EntityAnswer | undefined)[];
     let failure: SupplierFailure | undefined;
+    const span = new SupplierCallSpan({
+      supplier: this.parts.name,
+      domain: this.parts.domain,
+      url: this.parts.transport.url,
+      breaker: this.parts.breaker.state,
+      patients: nhsNumbers.length,
+    });
     const started = performance.now();
     try {
-      answers = await this.parts.breaker.execute(async (signal) =>
-        requireAnswered(readEntities(await this.parts.transport.post(body, headers, signal), nhsNumbers)),
+      answers = await span.within(() =>
+        this.parts.breaker.execute(async (signal) => {
+          const response = await this.parts.transport.post(body, headers, signal);
+          span.httpStatus(response.status);
+          return requireAnswered(readEntities(response, nhsNumbers));
+        }),
       );
     } catch (error) {
       failure =
@@ -131,6 +145,7 @@ export class SupplierClient {
       answers = nhsNumbers.map((_, i) => partial.get(i));
     }
     const outcome = failure === undefined ? 'success' : failure.counts ? 'failure' : 'rejected';
+    span.end(outcome, failure?.reason);
     this.parts.observer.called(this.parts.name, outcome, failure?.reason, performance.now() - started);
     return this.settle(request, answers, failure?.reason ?? 'SUPPLIER_ERROR');
   }

@@ -2,6 +2,7 @@
  * Suppliers as the gateway sees them: one per supplier of the market, each with its HTTP transport, its
  * circuit breaker and probe, and the client that asks it for patients and falls back to its own copies.
  */
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Clock } from '../../lib/clock.js';
 import type { AssertionSigner, ClinicianIdentity } from '../auth/index.js';
 import { breakerOptions, SupplierBreaker, type BreakerOptionsInput } from '../breakers/index.js';
@@ -82,13 +83,18 @@ export function createSupplier(settings: SupplierSettings, deps: SupplierDepende
   const breaker = new SupplierBreaker(settings.name, options, {
     clock: deps.clock,
     // A lookup of one test patient: "no record" is a healthy answer; anything readEntities rejects is not.
-    probe: async (signal) =>
-      requireAnswered(
-        readEntities(await transport.post(probeBody, probeHeaders(), signal), [options.probeNhsNumber]),
+    // Run outside any trace: the breaker's timers keep the context of the request that set them, and a
+    // probe seconds later is not part of that clinician's request.
+    probe: (signal) =>
+      context.with(ROOT_CONTEXT, async () =>
+        requireAnswered(
+          readEntities(await transport.post(probeBody, probeHeaders(), signal), [options.probeNhsNumber]),
+        ),
       ),
   });
   const client = new SupplierClient({
     name: settings.name,
+    domain: settings.domain,
     breaker,
     transport,
     cache: deps.cache,

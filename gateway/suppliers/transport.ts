@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import { Pool, type Dispatcher } from 'undici';
 import { SupplierFailure } from '../breakers/index.js';
 
@@ -36,13 +37,19 @@ export class HttpTransport {
     });
   }
 
+  /**
+   * Posts `body`. When a span is active (tracing on, inside a supplier call), its W3C `traceparent` goes
+   * with the request, so the supplier's own traces join the clinician's request.
+   */
   async post(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<SupplierResponse> {
+    const sent: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    propagation.inject(context.active(), sent);
     let response;
     try {
       response = await this.pool.request({
         method: 'POST',
         path: this.path,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        headers: { ...sent, ...headers },
         body,
         signal,
       });

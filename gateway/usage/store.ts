@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
+import { connectRedis, type RedisClient, type RedisMode } from '../redis/index.js';
 
 /** One operation clients sent, as the breaking-changes gate reads it. */
 export interface OperationUse {
@@ -16,6 +16,7 @@ export interface OperationUse {
 
 export interface UsageStoreOptions {
   readonly redisUrl: string | undefined;
+  readonly redisMode?: RedisMode;
   readonly logger: Logger;
   readonly now: () => number;
   /** A recorded operation is written to Redis again at most this often (its lastSeen moves on). */
@@ -34,13 +35,21 @@ const KEY = 'prag:v1:usage';
 export class UsageStore {
   private readonly memory = new Map<string, OperationUse>();
   private readonly written = new Map<string, number>();
-  private readonly redis: Redis | undefined;
+  private readonly redis: RedisClient | undefined;
 
   constructor(private readonly options: UsageStoreOptions) {
     this.redis = options.redisUrl
-      ? new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      ? connectRedis(options.redisUrl, options.redisMode ?? 'single', {
+          lazyConnect: true,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+        })
       : undefined;
     this.redis?.on('error', () => undefined);
+    // What was recorded while Redis was away is written once it is back, so no replica's use is missed.
+    this.redis?.on('ready', () => {
+      for (const [id, entry] of this.memory) if (!this.written.has(id)) this.write(entry);
+    });
     this.redis?.connect().catch(() => undefined);
   }
 
@@ -54,9 +63,13 @@ export class UsageStore {
     }
     const last = this.written.get(use.id) ?? -Infinity;
     if (!this.redis || now - last < (this.options.writeEveryMs ?? 60_000)) return;
-    this.written.set(use.id, now);
-    this.redis.hset(KEY, use.id, JSON.stringify(entry)).catch((error: Error) => {
-      this.written.delete(use.id);
+    this.write(entry);
+  }
+
+  private write(entry: OperationUse): void {
+    this.written.set(entry.id, entry.lastSeen);
+    this.redis?.hset(KEY, entry.id, JSON.stringify(entry)).catch((error: Error) => {
+      this.written.delete(entry.id);
       this.options.logger.debug({ err: error.message }, 'usage: could not record an operation in Redis');
     });
   }

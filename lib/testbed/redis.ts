@@ -36,7 +36,7 @@ function findRedisServer(): string {
   return found;
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -49,8 +49,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
       socket.connect(port, '127.0.0.1');
     });
     if (ok) return;
-    if (Date.now() > deadline)
-      throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`nothing listened on ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -13,6 +13,13 @@ export interface ReplicaSettings {
   /** Where its audit trail (`<id>-audit.log`) and last-known-good registry copy go. */
   readonly dir: string;
   readonly logLevel?: string;
+  /** Fixed ports (a load balancer needs them to stay put across restarts); free ones by default. */
+  readonly port?: number;
+  readonly opsPort?: number;
+  /** Run the TypeScript sources through tsx instead of the built dist/ (tests, which do not build). */
+  readonly fromSource?: boolean;
+  /** More settings, overriding these (docs/configuration.md). */
+  readonly env?: Record<string, string>;
 }
 
 export const auditLogOf = (dir: string, id: string): string => join(dir, `${id}-audit.log`);
@@ -23,15 +30,15 @@ export const auditLogOf = (dir: string, id: string): string => join(dir, `${id}-
  */
 export function launchReplica(settings: ReplicaSettings): Promise<Launched> {
   return launch({
-    entry: 'dist/gateway/main.js',
-    tsx: false,
+    entry: settings.fromSource ? 'gateway/main.ts' : 'dist/gateway/main.js',
+    tsx: settings.fromSource === true,
     execArgv: GATEWAY_NODE_FLAGS,
     output: 'inherit',
     env: {
       NODE_ENV: 'production',
       LOG_LEVEL: settings.logLevel ?? 'warn',
-      GATEWAY_PORT: '0',
-      OPS_PORT: '0',
+      GATEWAY_PORT: String(settings.port ?? 0),
+      OPS_PORT: String(settings.opsPort ?? 0),
       GATEWAY_REPLICA_ID: settings.id,
       SUPPLIERS_FILE: settings.suppliersFile,
       REDIS_URL: settings.redisUrl,
@@ -42,6 +49,7 @@ export function launchReplica(settings: ReplicaSettings): Promise<Launched> {
       REGISTRY_STATE_FILE: join(settings.dir, `${settings.id}-registry.json`),
       REGISTRY_APPROVAL: 'none',
       ...BENCH_AUTH_ENV,
+      ...settings.env,
     },
   });
 }

@@ -19,7 +19,15 @@ const running = await startSubgraphServer<GatewayContext>({
   port,
   faultsEnabled: false,
   logger: createLogger('patient-index'),
-  stats: { requests: 0, refused: 0, hanging: 0, backendLookups: 0, recordsLooked: 0, byOrganisation: {} },
+  stats: {
+    requests: 0,
+    refused: 0,
+    traced: 0,
+    hanging: 0,
+    backendLookups: 0,
+    recordsLooked: 0,
+    byOrganisation: {},
+  },
   verify: undefined,
   createContext: () => ({
     requestId: 'bench',

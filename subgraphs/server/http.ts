@@ -22,6 +22,9 @@ export interface SubgraphStats {
   refused: number;
   /** The clinician on the last verified request (from the gateway's assertion), so tests can see it arrive. */
   lastCaller?: Caller;
+  /** GraphQL requests that carried a W3C `traceparent` (the gateway's tracing is on), and the last one. */
+  traced: number;
+  lastTraceparent?: string;
 }
 
 export interface SubgraphServerOptions<TContext> {
@@ -112,6 +115,10 @@ export async function startSubgraphServer<TContext>(
 
   const graphql = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     stats.requests++;
+    if (typeof req.headers.traceparent === 'string') {
+      stats.traced++;
+      stats.lastTraceparent = req.headers.traceparent;
+    }
     if (options.verify) {
       const verified = await options.verify(req.headers.authorization);
       if (!verified.ok) {

@@ -96,6 +96,7 @@ export async function startSupplier<TRecord>(
   const stats: SubgraphStats = {
     requests: 0,
     refused: 0,
+    traced: 0,
     hanging: 0,
     backendLookups: 0,
     recordsLooked: 0,

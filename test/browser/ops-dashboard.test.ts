@@ -26,6 +26,15 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
     }
     await card('gp').waitFor();
   };
+  /** A page of its own, opened and signed in now (a new browser context: nothing kept from other tests). */
+  const freshPage = async (): Promise<Page> => {
+    const fresh = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await fresh.goto(gateway.ops.url);
+    await fresh.fill('#token', TEST_OPS_TOKEN);
+    await fresh.click('#login-form button[type=submit]');
+    await fresh.locator('article[data-supplier="gp"]').waitFor({ timeout: 10_000 });
+    return fresh;
+  };
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -134,5 +143,45 @@ describe('ops dashboard in a real browser (Debian chromium, headless)', () => {
     expect(await entry.locator('.gates').textContent()).toMatch(/✓ market.*✓ contract.*✓ composition/);
     expect(await page.locator('#registry-panel').textContent()).toMatch(/serves revision 1 from local/);
     await page.screenshot({ path: `${SCREENSHOTS}/ops-dashboard-registry.png`, fullPage: true });
+  });
+
+  it('lists a transition from before the page was opened, and shows it on the supplier’s timeline', async () => {
+    const breaker = gateway.suppliers.find((s) => s.name === 'hospital')!.breaker;
+    const cause = `test: isolated before the page opened (${Math.random().toString(36).slice(2)})`;
+    breaker.isolate(cause);
+    breaker.restore('test: restored before the page opened');
+    const fresh = await freshPage();
+    try {
+      const listed = fresh.locator('#events li', { hasText: cause });
+      await listed.waitFor({ timeout: 10_000 });
+      expect(await listed.textContent()).toMatch(/hospital: \w+ → ISOLATED/);
+      const timeline = fresh.locator('article[data-supplier="hospital"] .history-timeline');
+      await timeline.locator('rect.seg-ISOLATED').first().waitFor({ timeout: 10_000 });
+      expect(await timeline.locator('rect.seg-ISOLATED title').first().textContent()).toMatch(
+        /^ISOLATED from .+ to /,
+      );
+      // Not colour alone: the strip says in text what it shows, to screen readers and on screen.
+      expect(await timeline.locator('svg').getAttribute('aria-label')).toMatch(/ISOLATED at /);
+      expect(await timeline.locator('figcaption').textContent()).toMatch(/ISOLATED at /);
+      await fresh.screenshot({ path: `${SCREENSHOTS}/ops-dashboard-history.png`, fullPage: true });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('draws the error rate and stale share per minute for a supplier that had traffic', async () => {
+    const answer = await record(gateway, nextPatient());
+    expect(answer.status).toBe(200);
+    const fresh = await freshPage();
+    try {
+      const gpCard = fresh.locator('article[data-supplier="gp"]');
+      for (const chart of ['error-rate', 'stale-share']) {
+        const figure = gpCard.locator(`figure.spark.has-data[data-chart="${chart}"]`);
+        await figure.locator('svg rect.bar').first().waitFor({ timeout: 10_000 });
+        expect(await figure.locator('figcaption').textContent()).toMatch(/last hour: peak \d+(\.\d)? %/);
+      }
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
 import { startGateway, type RunningGateway } from '../../gateway/app.js';
@@ -32,7 +33,7 @@ let replicas = 0;
 export async function startTestGateway(
   suppliers: Readonly<Record<string, TestSupplier>> | readonly TestSupplier[],
   env: Record<string, string> = {},
-  deps: { clock?: Clock; cacheObserver?: CacheObserver } = {},
+  deps: { clock?: Clock; cacheObserver?: CacheObserver; traceExporter?: SpanExporter } = {},
 ): Promise<RunningGateway> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -56,6 +57,7 @@ export async function startTestGateway(
     // TEST_LOG_LEVEL=error (or debug) shows a test gateway's log when a test needs explaining.
     logger: createLogger('gateway', { level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...(deps.cacheObserver ? { cacheObserver: deps.cacheObserver } : {}),
+    ...(deps.traceExporter ? { traceExporter: deps.traceExporter } : {}),
   });
 }
 

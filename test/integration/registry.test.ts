@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
 import { ownSdl } from '../../schema/index.js';
@@ -210,6 +211,16 @@ describe('the supplier registry', () => {
     candidates.push(fir);
     const refused = await api(primary, '/api/registry/check', { entry: supplierEntry(fir) });
     expect(refused.body.ok).toBe(false);
+    // The other replica's record reaches Redis (it is written again once Redis is back, after a test
+    // that restarted it): only then is the check about what every replica served.
+    const shared = new Redis(redis.url);
+    await eventually(
+      async () =>
+        Object.values(await shared.hgetall('prag:v1:usage')).some((t) => t.includes('MedicationDoses')),
+      10_000,
+      'the operation in the shared usage record',
+    );
+    shared.disconnect();
     expect(refused.body.code).toBe('BREAKING_CHANGE_IN_USE');
     expect(refused.body.message).toContain('Medication.dosage');
     expect(refused.body.message).toContain('MedicationDoses from ward-round-app');

@@ -104,4 +104,30 @@ describe('gateway configuration', () => {
     expect(error?.message).toContain('AUTH_JWT_SECRET: must be at least 32 characters, got a value of 13');
     expect(error?.message).not.toContain(mistyped);
   });
+
+  it('keeps traces off unless OTEL_TRACES=on, and quotes a bad tracing setting', () => {
+    expect(loadConfig({}).tracing).toEqual({
+      enabled: false,
+      endpoint: 'http://localhost:4318',
+      serviceName: 'patient-record-gateway',
+      scheduledDelayMs: 5_000,
+    });
+    const on = loadConfig({
+      OTEL_TRACES: 'on',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318',
+      OTEL_SERVICE_NAME: 'gateway-east',
+    }).tracing;
+    expect(on).toMatchObject({
+      enabled: true,
+      endpoint: 'https://collector.example:4318',
+      serviceName: 'gateway-east',
+    });
+    expect(() => loadConfig({ OTEL_TRACES: 'yes' })).toThrow(/OTEL_TRACES: must be off or on, got "yes"/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL, got "collector:4318"/,
+    );
+    expect(() => loadConfig({ OTEL_SERVICE_NAME: 'my gateway' })).toThrow(
+      /OTEL_SERVICE_NAME: .*"my gateway"/,
+    );
+  });
 });

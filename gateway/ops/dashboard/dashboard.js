@@ -1,12 +1,18 @@
 // The ops dashboard: plain JavaScript, no build step. It signs in with the ops token (kept in this tab's
 // sessionStorage), follows /api/events (Server-Sent Events read through fetch, so the token travels in the
-// Authorization header rather than the URL), and sends control actions with a required reason.
+// Authorization header rather than the URL), and sends control actions with a required reason. On sign-in
+// it first loads /api/history (each supplier's last hour, and the events streamed before the page opened),
+// then follows the stream from the last of those events (Last-Event-ID), so none is missed or shown twice.
 'use strict';
+/* global OpsHistory, migrationsPanel, refreshRegistry */
 
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem('opsToken');
 let latest;
+let lastHour;
+let lastEventId;
 const seen = [];
+const shownIds = new Set();
 
 function text(tag, content, className) {
   const node = document.createElement(tag);
@@ -104,6 +110,8 @@ function card(s) {
       : `${(s.cache.hitRatio * 100).toFixed(1)} % of ${s.cache.lookups}`,
   );
   article.append(facts);
+  const past = lastHour?.suppliers.find((h) => h.name === s.name);
+  if (past) article.append(OpsHistory.figure(past, lastHour.since, latest?.at ?? lastHour.until));
   const actions = document.createElement('div');
   actions.className = 'actions';
   const button = (label, action, danger) => {
@@ -140,77 +148,6 @@ function domainSection(domain, suppliers) {
   return section;
 }
 
-function migrationsPanel(migrations) {
-  const panel = $('migrations-panel');
-  if (migrations.length === 0) {
-    panel.replaceChildren(text('p', 'No practice migrations scheduled or in effect.'));
-    return;
-  }
-  const list = document.createElement('ul');
-  for (const m of migrations) {
-    const when =
-      m.state === 'scheduled'
-        ? `moves at ${new Date(m.cutover).toLocaleString()}`
-        : `moved ${ago(m.cutover)}`;
-    list.append(text('li', `${m.organisation}: ${m.from} → ${m.to} — ${when} (${m.by}: ${m.reason})`));
-  }
-  panel.replaceChildren(text('h2', 'Practice migrations'), list);
-}
-
-const GATE_MARK = { passed: '✓', failed: '✗', skipped: '–' };
-
-/** Registry entries, what each serves, pending approvals first, with the gates' verdicts. */
-function registryPanel(registry) {
-  const panel = $('registry-panel');
-  const runtime = registry.runtime;
-  const heading = text('h2', 'Supplier registry');
-  const served = text(
-    'p',
-    `Revision ${registry.revision}; this replica serves revision ${runtime.revision} from ${runtime.source}` +
-      (runtime.appliedAt ? `, applied ${ago(runtime.appliedAt)}` : '') +
-      (runtime.supergraph ? ` (supergraph generation ${runtime.supergraph.generation})` : ''),
-    runtime.source === 'last-known-good' || runtime.problem ? 'warning' : '',
-  );
-  const parts = [heading, served];
-  if (runtime.source === 'last-known-good') {
-    parts.push(
-      text('p', 'Redis was unreachable at start-up: serving the last-known-good copy on disk.', 'warning'),
-    );
-  }
-  if (runtime.problem) parts.push(text('p', runtime.problem, 'warning'));
-  const entries = [...registry.entries].sort(
-    (a, b) => (b.latest?.state === 'pending-approval') - (a.latest?.state === 'pending-approval'),
-  );
-  if (entries.length === 0)
-    parts.push(text('p', 'No entries: the configured market and supergraph are in service.'));
-  const list = document.createElement('ul');
-  for (const e of entries) {
-    const item = document.createElement('li');
-    item.dataset.entry = e.key;
-    const inService = e.active === 0 ? 'configured (or none)' : `v${e.active}`;
-    item.append(text('strong', e.key), text('span', ` in service: ${inService}`));
-    if (e.latest && e.latest.version !== e.active) {
-      const cls = e.latest.state === 'pending-approval' ? 'pending' : '';
-      item.append(text('span', ` · v${e.latest.version} ${e.latest.state}`, cls));
-    }
-    const gates = (e.latest?.gates ?? [])
-      .map((g) => `${GATE_MARK[g.status]} ${g.gate}${g.code ? ` ${g.code}` : ''}`)
-      .join('  ');
-    if (gates) item.append(text('div', gates, 'gates'));
-    list.append(item);
-  }
-  parts.push(list);
-  panel.replaceChildren(...parts);
-}
-
-async function refreshRegistry() {
-  try {
-    registryPanel(await api('/api/registry'));
-  } catch {
-    // the stream's status line already says when the gateway cannot be reached
-  }
-}
-
 function render(status) {
   latest = status;
   $('cards').replaceChildren(...status.domains.map((d) => domainSection(d, status.suppliers)));
@@ -222,6 +159,34 @@ function render(status) {
     `Cache: ${status.cache.backend} — ${tiers}. Decisions ${status.cache.sharedDecisions ? 'shared through Redis with every replica' : 'apply to this replica only'}.`;
   $('meta').textContent =
     `Replica ${status.replica} · ${status.ready ? 'ready' : 'not ready'} · updated ${new Date(status.at).toLocaleTimeString()}`;
+}
+
+/**
+ * A streamed event, or one from the history: each is listed once, whichever way it came. Only streamed
+ * transitions are added to the timelines: the history's own transitions already hold the others.
+ */
+function receive({ id, type, data }, fromHistory = false) {
+  if (type === 'status') return render(data);
+  if (id) {
+    lastEventId = id;
+    if (shownIds.has(id)) return;
+    shownIds.add(id);
+  }
+  if (type === 'transition' && !fromHistory) OpsHistory.addTransition(lastHour, data);
+  note(OpsHistory.eventLine(type, data));
+}
+
+/** The last hour; `prefill` also lists the events from before the page opened (oldest are listed first). */
+async function loadHistory(prefill) {
+  try {
+    lastHour = await api('/api/history');
+  } catch {
+    return; // the page still works from the stream alone
+  }
+  if (prefill) for (const event of lastHour.events) receive(event, true);
+  // With no event yet, an empty Last-Event-ID still asks the stream for any published since this fetch.
+  if (prefill) lastEventId ??= '';
+  if (latest) render(latest);
 }
 
 function note(line) {
@@ -282,7 +247,9 @@ async function submitAction(event) {
 async function follow() {
   while (token) {
     try {
-      const response = await fetch('/api/events', { headers: { authorization: `Bearer ${token}` } });
+      const headers = { authorization: `Bearer ${token}` };
+      if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+      const response = await fetch('/api/events', { headers });
       if (response.status === 401) return signOut('The ops token was not accepted.');
       $('stream').textContent = 'live';
       $('stream').className = 'pill live';
@@ -298,17 +265,7 @@ async function follow() {
           buffer = buffer.slice(end + 2);
           const type = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (!type || !data) continue;
-          const payload = JSON.parse(data);
-          if (type === 'status') render(payload);
-          if (type === 'transition')
-            note(
-              `${new Date(payload.at).toLocaleTimeString()} ${payload.supplier}: ${payload.from} → ${payload.to} (${payload.cause})`,
-            );
-          if (type === 'control')
-            note(
-              `${new Date(payload.at).toLocaleTimeString()} ${payload.action} ${payload.supplier ?? ''} by ${payload.by}: ${payload.reason}`,
-            );
+          if (type && data) receive({ id: /^id: (.*)$/m.exec(block)?.[1], type, data: JSON.parse(data) });
         }
       }
     } catch {
@@ -323,7 +280,7 @@ async function follow() {
 
 function start() {
   $('login').hidden = true;
-  void follow();
+  void loadHistory(true).then(follow);
   void refreshRegistry();
 }
 
@@ -338,6 +295,7 @@ $('confirm-form').addEventListener('submit', submitAction);
 $('confirm-cancel').addEventListener('click', () => $('confirm').close());
 setInterval(() => latest && render(latest), 5000);
 setInterval(() => token && void refreshRegistry(), 5000);
+setInterval(() => token && void loadHistory(false), 30000);
 
 if (token) start();
 else signOut();
