@@ -1,6 +1,9 @@
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 
+/** The longest one part may take to close before the stop moves on to the next. */
+const CLOSE_STEP_MS = 5_000;
+
 export type Phase = 'starting' | 'serving' | 'draining';
 
 /**
@@ -10,6 +13,8 @@ export type Phase = 'starting' | 'serving' | 'draining';
 export class Lifecycle {
   phase: Phase = 'starting';
   private readonly closers: (() => Promise<unknown>)[] = [];
+  private closing: Promise<void> | undefined;
+  private draining: Promise<number> | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -20,10 +25,21 @@ export class Lifecycle {
     this.closers.push(close);
   }
 
-  /** Stops at once; a part that fails to close does not keep the others open. */
-  async close(): Promise<void> {
+  /**
+   * Stops at once. A part that fails to close, or takes longer than CLOSE_STEP_MS (a Redis that stopped
+   * answering), does not keep the others open. A second call gets the stop already under way.
+   */
+  close(): Promise<void> {
     this.phase = 'draining';
-    for (const close of this.closers.splice(0).reverse()) await close().catch(() => undefined);
+    this.closing ??= (async () => {
+      for (const close of this.closers.splice(0).reverse()) {
+        let timer: unknown;
+        const late = new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, CLOSE_STEP_MS)));
+        await Promise.race([close().catch(() => undefined), late]);
+        this.clock.clearTimeout(timer);
+      }
+    })();
+    return this.closing;
   }
 
   /**
@@ -31,17 +47,23 @@ export class Lifecycle {
    * then the endpoint's own drain (in flight finish, new connections refused), then every part closed,
    * which flushes cache writes and the audit trail. Resolves with how many requests the timeout cut.
    */
-  async drain(
-    endpoint: { drain(deadlineMs: number): Promise<number> },
+  drain(
+    endpoint: { drainSoon(): void; drain(deadlineMs: number): Promise<number> },
     settings: { readonly graceMs: number; readonly timeoutMs: number },
   ): Promise<number> {
-    this.phase = 'draining';
-    this.logger.info({ graceMs: settings.graceMs, timeoutMs: settings.timeoutMs }, 'draining');
-    await new Promise<void>((resolve) => this.clock.setTimeout(resolve, settings.graceMs));
-    const cut = await endpoint.drain(settings.timeoutMs);
-    if (cut > 0) this.logger.warn({ cut }, 'drain timeout: requests still in flight were cut');
-    await this.close();
-    this.logger.info({ cut }, 'drained');
-    return cut;
+    this.draining ??= (async () => {
+      this.phase = 'draining';
+      // Answers from now on close their connection, so keep-alive clients reconnect (to another replica)
+      // during the grace period instead of finding the connection gone when it ends.
+      endpoint.drainSoon();
+      this.logger.info({ graceMs: settings.graceMs, timeoutMs: settings.timeoutMs }, 'draining');
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, settings.graceMs));
+      const cut = await endpoint.drain(settings.timeoutMs);
+      if (cut > 0) this.logger.warn({ cut }, 'drain timeout: requests still in flight were cut');
+      await this.close();
+      this.logger.info({ cut }, 'drained');
+      return cut;
+    })();
+    return this.draining;
   }
 }

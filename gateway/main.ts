@@ -58,7 +58,11 @@ async function patientSource(config: GatewayConfig): Promise<PatientSource> {
  * flight has finished and been written. SIGINT (someone at a terminal): the same without the grace period.
  * Either way the process exits within the drain's bound: past grace + timeout + 5 s it exits 1.
  */
+let stopping = false;
 const stop = (signal: 'SIGTERM' | 'SIGINT') => {
+  // A second signal (Ctrl-C twice, or SIGTERM after SIGINT) changes nothing: the first stop goes on.
+  if (stopping) return logger.info({ signal }, 'already stopping');
+  stopping = true;
   const config = running?.drainSettings;
   if (!running || !config) process.exit(0);
   const settings = { graceMs: signal === 'SIGTERM' ? config.graceMs : 0, timeoutMs: config.timeoutMs };
@@ -78,8 +82,8 @@ const stop = (signal: 'SIGTERM' | 'SIGINT') => {
     },
   );
 };
-process.once('SIGINT', () => stop('SIGINT'));
-process.once('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);

@@ -34,13 +34,10 @@ export function createAuditSink(destination: string): AuditSink {
     get healthy() {
       return healthy;
     },
+    // Resolves once every record is written: end() flushes what is buffered, then says 'close' (for
+    // stdout without closing the descriptor), so a stopping process never exits with records unwritten.
     close: () =>
       new Promise<void>((resolve) => {
-        if (destination === 'stdout') {
-          stream.flush?.();
-          resolve();
-          return;
-        }
         stream.once('close', () => resolve());
         stream.end();
       }),

@@ -41,6 +41,11 @@ export interface RunningEndpoint {
    * after `deadlineMs`, cutting those still running. Resolves with how many were cut.
    */
   drain(deadlineMs: number): Promise<number>;
+  /**
+   * The drain is coming (the grace period has begun): every answer from now on, including those of
+   * requests already running, carries `connection: close`, and idle keep-alive connections are closed.
+   */
+  drainSoon(): void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -138,16 +143,16 @@ export async function startClinicalEndpoint(
     res.end();
   };
 
-  let inFlight = 0;
-  let draining = false;
+  const open = new Set<ServerResponse>();
+  let closing = false;
   let drained: (() => void) | undefined;
   const http = createServer((req, res) => {
-    inFlight++;
+    open.add(res);
     res.once('close', () => {
-      inFlight--;
-      if (draining && inFlight === 0) drained?.();
+      open.delete(res);
+      if (open.size === 0) drained?.();
     });
-    if (draining) res.setHeader('connection', 'close');
+    if (closing) res.setHeader('connection', 'close');
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     traceClinicalRequest(req, res, requestId, () => handle(req, res, requestId)).catch((error: unknown) => {
@@ -184,11 +189,16 @@ export async function startClinicalEndpoint(
         http.close(() => resolve());
         http.closeAllConnections();
       }),
+    drainSoon: () => {
+      closing = true;
+      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
+      http.closeIdleConnections();
+    },
     drain: async (deadlineMs) => {
-      draining = true;
+      closing = true;
       http.close();
       http.closeIdleConnections();
-      if (inFlight > 0) {
+      if (open.size > 0) {
         let timer: unknown;
         await new Promise<void>((resolve) => {
           drained = resolve;
@@ -196,7 +206,7 @@ export async function startClinicalEndpoint(
         });
         options.clock.clearTimeout(timer);
       }
-      const cut = inFlight;
+      const cut = open.size;
       http.closeAllConnections();
       return cut;
     },

@@ -104,6 +104,8 @@ export class UsageStore {
   }
 
   async close(): Promise<void> {
-    await this.redis?.quit().catch(() => undefined);
+    // QUIT waits for an answer; one that never comes must not hold up the stop.
+    if (this.redis?.status === 'ready') await this.redis.quit().catch(() => undefined);
+    this.redis?.disconnect();
   }
 }

@@ -86,7 +86,10 @@ export async function startHaproxy(backends: readonly Backend[]): Promise<Runnin
   if (problem) throw new Error(`haproxy refused its configuration: ${problem}`);
   const child = spawn(found, ['-db', '-f', file], { stdio: 'ignore' });
   child.unref();
-  await waitForPort(port, 5_000);
+  await waitForPort(port, 5_000).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
 
   const command = (line: string) =>
     new Promise<string>((resolve, reject) => {

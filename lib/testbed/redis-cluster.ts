@@ -63,78 +63,86 @@ export async function startRedisCluster(): Promise<PrivateRedisCluster> {
     child.unref();
     children.set(port, child);
   }
-  await Promise.all(ports.map((p) => waitForPort(p, 5_000)));
-  const created = spawnSync(
-    'redis-cli',
-    [
-      '--cluster',
-      'create',
-      ...ports.map((p) => `127.0.0.1:${p}`),
-      '--cluster-replicas',
-      '1',
-      '--cluster-yes',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (created.status !== 0)
-    throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+  // A cluster that fails to form leaves no server behind.
+  try {
+    await Promise.all(ports.map((p) => waitForPort(p, 5_000)));
+    const created = spawnSync(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '1',
+        '--cluster-yes',
+      ],
+      { encoding: 'utf8' },
+    );
+    if (created.status !== 0)
+      throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
 
-  const alive = () =>
-    ports.filter((p) => {
-      const c = children.get(p)!;
-      return c.exitCode === null && c.signalCode === null;
-    });
-  const cli = (port: number, ...args: string[]) =>
-    spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
-  const cluster: PrivateRedisCluster = {
-    url: ports.map((p) => `redis://127.0.0.1:${p}`).join(','),
-    ports,
-    async masterOf(key) {
-      // From a live node's view (CLUSTER NODES), not a client's: a client may still wait on the dead master.
-      const from = alive()[0]!;
-      const slot = Number(cli(from, 'cluster', 'keyslot', key));
-      for (const line of cli(from, 'cluster', 'nodes').split('\n')) {
-        const [, address, flags, , , , , , ...ranges] = line.split(' ');
-        if (!flags?.includes('master') || flags.includes('fail')) continue;
-        const serves = ranges.some((r) => {
-          const [lo, hi = lo] = r.split('-').map(Number);
-          return slot >= lo! && slot <= hi!;
-        });
-        if (serves) return Number(address!.split('@')[0]!.split(':')[1]);
-      }
-      throw new Error(`no live master serves slot ${slot}`);
-    },
-    async kill(port) {
-      const child = children.get(port)!;
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.ref();
-      child.kill('SIGKILL');
-      await exited;
-    },
-    async settled(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        // A replica that has never synced with its master would refuse to take over from it.
-        const ok = alive().every((p) => {
-          const info = cli(p, 'cluster', 'info');
-          const replication = cli(p, 'info', 'replication');
-          return (
-            info.includes('cluster_state:ok') &&
-            info.includes('cluster_slots_ok:16384') &&
-            (replication.includes('role:master') || replication.includes('master_link_status:up'))
-          );
-        });
-        if (ok) return;
-        if (Date.now() > deadline) throw new Error(`the Redis Cluster did not settle within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-    async stop() {
-      await Promise.all(ports.map((p) => cluster.kill(p)));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  await cluster.settled(20_000);
-  return cluster;
+    const alive = () =>
+      ports.filter((p) => {
+        const c = children.get(p)!;
+        return c.exitCode === null && c.signalCode === null;
+      });
+    const cli = (port: number, ...args: string[]) =>
+      spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
+    const cluster: PrivateRedisCluster = {
+      url: ports.map((p) => `redis://127.0.0.1:${p}`).join(','),
+      ports,
+      async masterOf(key) {
+        // From a live node's view (CLUSTER NODES), not a client's: a client may still wait on the dead master.
+        const from = alive()[0]!;
+        const slot = Number(cli(from, 'cluster', 'keyslot', key));
+        for (const line of cli(from, 'cluster', 'nodes').split('\n')) {
+          const [, address, flags, , , , , , ...ranges] = line.split(' ');
+          if (!flags?.includes('master') || flags.includes('fail')) continue;
+          const serves = ranges.some((r) => {
+            const [lo, hi = lo] = r.split('-').map(Number);
+            return slot >= lo! && slot <= hi!;
+          });
+          if (serves) return Number(address!.split('@')[0]!.split(':')[1]);
+        }
+        throw new Error(`no live master serves slot ${slot}`);
+      },
+      async kill(port) {
+        const child = children.get(port)!;
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.ref();
+        child.kill('SIGKILL');
+        await exited;
+      },
+      async settled(timeoutMs) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          // A replica that has never synced with its master would refuse to take over from it.
+          const ok = alive().every((p) => {
+            const info = cli(p, 'cluster', 'info');
+            const replication = cli(p, 'info', 'replication');
+            return (
+              info.includes('cluster_state:ok') &&
+              info.includes('cluster_slots_ok:16384') &&
+              (replication.includes('role:master') || replication.includes('master_link_status:up'))
+            );
+          });
+          if (ok) return;
+          if (Date.now() > deadline)
+            throw new Error(`the Redis Cluster did not settle within ${timeoutMs} ms`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      },
+      async stop() {
+        await Promise.all(ports.map((p) => cluster.kill(p)));
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    await cluster.settled(20_000);
+    return cluster;
+  } catch (error) {
+    for (const child of children.values()) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }

@@ -172,22 +172,26 @@ describe('three replicas behind HAProxy', () => {
       }
     };
     const load = Array.from({ length: 6 }, worker);
-    for (const r of replicas) {
+    try {
+      for (const r of replicas) {
+        const before = answered;
+        await eventually(() => answered > before + 20, 20_000, 'load flowing before the restart');
+        await r.process.stop('SIGTERM');
+        expect(r.process.child.exitCode, `${r.name} exit code after SIGTERM`).toBe(0);
+        r.process = await launch(r);
+        await eventually(
+          async () => (await haproxy.states())[r.name] === 'UP',
+          15_000,
+          `HAProxy to take ${r.name} back`,
+        );
+      }
       const before = answered;
-      await eventually(() => answered > before + 20, 20_000, 'load flowing before the restart');
-      await r.process.stop('SIGTERM');
-      expect(r.process.child.exitCode, `${r.name} exit code after SIGTERM`).toBe(0);
-      r.process = await launch(r);
-      await eventually(
-        async () => (await haproxy.states())[r.name] === 'UP',
-        15_000,
-        `HAProxy to take ${r.name} back`,
-      );
+      await eventually(() => answered > before + 20, 20_000, 'load flowing after the last restart');
+    } finally {
+      // Whatever happened, the load stops before the test ends.
+      running = false;
+      await Promise.all(load);
     }
-    const before = answered;
-    await eventually(() => answered > before + 20, 20_000, 'load flowing after the last restart');
-    running = false;
-    await Promise.all(load);
     expect(details).toEqual([]);
     expect(outcomes.failed + outcomes.wrong + outcomes.unlabelled).toBe(0);
     expect(answered).toBeGreaterThan(100);

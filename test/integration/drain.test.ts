@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -69,13 +70,30 @@ describe('graceful drain', () => {
     }
   });
 
-  it('keeps answering during the grace period while readiness already fails', async () => {
+  it('keeps answering during the grace period while readiness already fails, closing each connection after its answer', async () => {
     const { gateway } = await start();
     const drained = gateway.drain({ graceMs: 2_000, timeoutMs: 1_000 });
     expect(await readyz(gateway)).toBe(503);
     const answer = await record(gateway, nextPatient());
     expect(answer.status).toBe(200);
     expect(availabilityOf(answer).gp?.status).toBe('LIVE');
+    // A keep-alive client is told to reconnect (elsewhere) rather than find its connection gone later.
+    const connection = await new Promise<string | undefined>((resolve, reject) => {
+      const agent = new Agent({ keepAlive: true });
+      const req = request(gateway.url, {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.headers.connection);
+        agent.destroy();
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ query: '{ __typename }' }));
+    });
+    expect(connection).toBe('close');
     expect(await drained).toBe(0);
   });
 
