@@ -64,7 +64,10 @@ for (let run = 1; run <= runs; run++) {
     failed = report.testResults.flatMap((file) =>
       file.assertionResults
         .filter((t) => t.status === 'failed')
-        .map((t) => `${file.name.replace(`${process.cwd()}/`, '')} > ${t.fullName}`),
+        .map(
+          (t) =>
+            `${file.name.replace(`${process.cwd()}/`, '')} > ${t.fullName}\n      ${(t.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300)}`,
+        ),
     );
     summary = `${report.numPassedTests} passed, ${report.numFailedTests} failed`;
   } catch {

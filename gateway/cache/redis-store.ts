@@ -78,7 +78,9 @@ export class RedisStore implements CacheStore {
     try {
       await Promise.all(entries.map((e) => this.client.set(e.key, e.value, 'PX', ttlMs)));
     } catch (error) {
+      // Reported, so the write is counted as failed (the copies stay in the memory tier only).
       this.lastError = (error as Error).message;
+      throw error;
     }
   }
 

@@ -36,6 +36,8 @@ describe('a Redis Cluster under two gateways', () => {
     ]);
     for (const g of [one, two]) await eventually(() => redisUp(g), 10_000, 'the cluster tier up');
     inspect = new Cluster(cluster.ports.slice(0, 3).map((port) => ({ host: '127.0.0.1', port })));
+    // Until it is ready it knows no masters, and a scan of "every master" would see nothing.
+    await new Promise((resolve) => inspect.once('ready', resolve));
   }, 90_000);
   afterAll(async () => {
     inspect?.disconnect();
@@ -60,7 +62,7 @@ describe('a Redis Cluster under two gateways', () => {
     for (const n of patients) expect(availabilityOf(await record(one, n)).gp?.status).toBe('LIVE');
     await eventually(
       async () => (await gpCopies()).length >= patients.length,
-      5_000,
+      10_000,
       'copies in the cluster',
     );
     const shards = await Promise.all(
@@ -77,6 +79,7 @@ describe('a Redis Cluster under two gateways', () => {
     await eventually(() => stateOn(one) === 'CLOSED', 5_000, 'the restore to reach the first gateway');
 
     // A purge reaches every master, not only the one the client happens to be connected to.
+    expect(inspect.nodes('master')).toHaveLength(3);
     await one.cache.entities.purge({ supplier: 'gp' });
     expect(await gpCopies()).toEqual([]);
   });

@@ -57,7 +57,8 @@ describe('three replicas behind HAProxy', () => {
       port: r.port,
       opsPort: r.opsPort,
       fromSource: true,
-      env: { DRAIN_GRACE_MS: String(GRACE_MS), DRAIN_TIMEOUT_MS: '10000' },
+      // Copies written through one replica are read through another: no write may time out under load.
+      env: { DRAIN_GRACE_MS: String(GRACE_MS), DRAIN_TIMEOUT_MS: '10000', REDIS_TIMEOUT_MS: '500' },
     });
   const opsCall = (r: Replica, path: string, body?: unknown) =>
     ops(r.opsUrl, path, { token: OPS_TOKEN, ...(body === undefined ? {} : { body }) });

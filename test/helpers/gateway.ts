@@ -46,6 +46,8 @@ export async function startTestGateway(
     CACHE_ENCRYPTION_KEY: TEST_CACHE_KEY,
     ASSERTION_SIGNING_KEY: TEST_ASSERTION_KEY,
     CACHE_REFRESH_INTERVAL_MS: '0',
+    // Tests check what reaches Redis; production's 50 ms would drop writes on a machine loaded by tests.
+    REDIS_TIMEOUT_MS: '500',
     AUDIT_LOG: join(mkdtempSync(join(tmpdir(), 'prag-audit-')), 'audit.log'),
     REGISTRY_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'prag-registry-')), 'last-known-good.json'),
     ...env,

@@ -38,7 +38,7 @@ describe('stale-if-error cache governance, with a real Redis', () => {
   const clock = new ShiftedClock();
   const env = () => ({
     REDIS_URL: redis.url,
-    BREAKER_TIMEOUT_MS: '400',
+    BREAKER_TIMEOUT_MS: '2000',
     BREAKER_IDLE_PROBE_MS: '0',
     CACHE_MAX_STALENESS_HOURS: '72',
   });

@@ -23,7 +23,7 @@ import {
 
 /** Short breaker timings so real processes walk through every state within a test. */
 const BREAKER = {
-  BREAKER_TIMEOUT_MS: '400',
+  BREAKER_TIMEOUT_MS: '1000',
   BREAKER_IDLE_PROBE_MS: '0',
   BREAKER_VOLUME_THRESHOLD: '3',
   BREAKER_RESET_TIMEOUT_MS: '600',
