@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,14 +63,26 @@ describe('three replicas behind HAProxy', () => {
     });
   const opsCall = (r: Replica, path: string, body?: unknown) =>
     ops(r.opsUrl, path, { token: OPS_TOKEN, ...(body === undefined ? {} : { body }) });
-  const lookup = async (url: string, n: string) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` },
-      body: JSON.stringify({ query: SOAK_QUERY, variables: { n } }),
+  // One connection per request (no keep-alive to HAProxy). With fetch's pooled keep-alive connections,
+  // about one run in four had one request reset between the client and HAProxy, which HAProxy logged as a
+  // client abort before any request reached a gateway (docs/deployment.md: an open finding).
+  const lookup = (url: string, n: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_TOKEN}` },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ query: SOAK_QUERY, variables: { n } }));
     });
-    return { status: response.status, text: await response.text() };
-  };
   const gpStatusOf = (text: string) =>
     Object.values(
       (
@@ -168,7 +181,10 @@ describe('three replicas behind HAProxy', () => {
             details.push(`${new Date().toISOString()} ${outcome}: ${detail} ${text.slice(0, 120)}`);
         } catch (error) {
           outcomes.failed++;
-          details.push(`failed: ${(error as Error).message}`);
+          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+          details.push(
+            `failed: ${(error as Error).message} (${cause?.code ?? cause?.message ?? 'no cause'})`,
+          );
         }
       }
     };
