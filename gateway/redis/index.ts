@@ -70,7 +70,10 @@ export function clusterSeeds(url: string): string[] {
 
 /** Every master of a cluster, or the one server: where a key scan must run to see every key. */
 export function scanTargets(client: RedisClient): Redis[] {
-  return client instanceof Cluster ? client.nodes('master') : [client];
+  // A master lost in a failover stays listed until the next slots refresh; its replacement is listed too.
+  return client instanceof Cluster
+    ? client.nodes('master').filter((node) => node.status !== 'end' && node.status !== 'close')
+    : [client];
 }
 
 function redact(seed: string): string {

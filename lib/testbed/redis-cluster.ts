@@ -16,6 +16,8 @@ export interface PrivateRedisCluster {
   readonly ports: readonly number[];
   /** The port of the master now serving `key`'s slot. */
   masterOf(key: string): Promise<number>;
+  /** The keys matching `pattern` on each live master, as the masters see them (not through a client). */
+  keysByMaster(pattern: string): Promise<string[][]>;
   /** Kills the node on `port` abruptly (SIGKILL). */
   kill(port: number): Promise<void>;
   /** Resolves once every live node reports the cluster ok, every slot served and every replica in sync. */
@@ -88,9 +90,22 @@ export async function startRedisCluster(): Promise<PrivateRedisCluster> {
       });
     const cli = (port: number, ...args: string[]) =>
       spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
+    // Masters that are up, from a live node's view (CLUSTER NODES).
+    const liveMasters = () =>
+      cli(alive()[0]!, 'cluster', 'nodes')
+        .split('\n')
+        .map((line) => line.split(' '))
+        .filter(([, , flags]) => flags?.includes('master') && !flags.includes('fail'))
+        .map(([, address]) => Number(address!.split('@')[0]!.split(':')[1]))
+        .filter((port) => alive().includes(port));
     const cluster: PrivateRedisCluster = {
       url: ports.map((p) => `redis://127.0.0.1:${p}`).join(','),
       ports,
+      async keysByMaster(pattern) {
+        return liveMasters().map((port) =>
+          cli(port, '--scan', '--pattern', pattern).split('\n').filter(Boolean),
+        );
+      },
       async masterOf(key) {
         // From a live node's view (CLUSTER NODES), not a client's: a client may still wait on the dead master.
         const from = alive()[0]!;
