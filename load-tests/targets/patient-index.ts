@@ -7,7 +7,7 @@ import type { GatewayContext } from '../../gateway/context.js';
 import { buildPatientIndexSchema, populationSource } from '../../gateway/patient-index/index.js';
 import { announceListening } from '../../lib/launch.js';
 import { createLogger } from '../../lib/logger.js';
-import { startSubgraphServer } from '../../subgraphs/server/http.js';
+import { emptyStats, startSubgraphServer } from '../../subgraphs/server/http.js';
 import { generatePopulation } from '../../subgraphs/synthetic/index.js';
 
 const port = Number(process.env.INDEX_PORT ?? 0);
@@ -19,15 +19,7 @@ const running = await startSubgraphServer<GatewayContext>({
   port,
   faultsEnabled: false,
   logger: createLogger('patient-index'),
-  stats: {
-    requests: 0,
-    refused: 0,
-    traced: 0,
-    hanging: 0,
-    backendLookups: 0,
-    recordsLooked: 0,
-    byOrganisation: {},
-  },
+  stats: emptyStats(),
   verify: undefined,
   createContext: () => ({
     requestId: 'bench',

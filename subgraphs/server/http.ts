@@ -27,6 +27,19 @@ export interface SubgraphStats {
   lastTraceparent?: string;
 }
 
+/** Fresh counters: every server starts from these (a new counter is added here once). */
+export function emptyStats(): SubgraphStats {
+  return {
+    requests: 0,
+    refused: 0,
+    traced: 0,
+    hanging: 0,
+    backendLookups: 0,
+    recordsLooked: 0,
+    byOrganisation: {},
+  };
+}
+
 export interface SubgraphServerOptions<TContext> {
   readonly name: string;
   readonly schema: GraphQLSchema;

@@ -17,7 +17,7 @@ import {
   type SyntheticPatient,
 } from '../synthetic/index.js';
 import { assertionVerifier } from './assertion.js';
-import { startSubgraphServer, type RunningSubgraph, type SubgraphStats } from './http.js';
+import { emptyStats, startSubgraphServer, type RunningSubgraph, type SubgraphStats } from './http.js';
 import { inMemoryBackend, recordLoader } from './lookup.js';
 import type { SupplierSettings } from './settings.js';
 
@@ -93,15 +93,7 @@ export async function startSupplier<TRecord>(
   }
   const numbers = population.patients.map((p) => p.demographics.nhsNumber);
   const neighbour = (n: string) => numbers[(numbers.indexOf(n) + 1) % numbers.length]!;
-  const stats: SubgraphStats = {
-    requests: 0,
-    refused: 0,
-    traced: 0,
-    hanging: 0,
-    backendLookups: 0,
-    recordsLooked: 0,
-    byOrganisation: {},
-  };
+  const stats: SubgraphStats = emptyStats();
   const backend = inMemoryBackend({ records, organisations, latencyMs: settings.latencyMs, stats });
   logger.info(
     {
