@@ -4,7 +4,7 @@
  * Markdown table and SVG charts to load-tests/results/<time>/ (and, for full runs, docs/benchmarks.md).
  * `npm run bench -- --help` lists the options; `--quick` is a short smoke run.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_TOKEN } from './lib/auth.js';
 import { summaryChart, timelineChart } from './lib/chart.js';
@@ -12,6 +12,7 @@ import { startEnvironment, type BenchEnvironment } from './lib/environment.js';
 import { runLoad } from './lib/load.js';
 import { benchOptions } from './lib/options.js';
 import { benchPatients } from './lib/patients.js';
+import { publishBenchmarks } from './lib/publish.js';
 import { markdown, summarise, type RunRecord } from './lib/report.js';
 import { SCENARIOS } from './lib/scenarios.js';
 import { TARGETS, type RunningTarget, type Target } from './lib/targets.js';
@@ -65,6 +66,7 @@ async function measure(target: Target, scenarioName: string, repeat: number): Pr
   }
   await healthy(target, t.url);
   const base = { url: t.url, pid: t.pid, patients: benchPatients, body: target.body, verify: target.verify };
+  const cost = t.cost;
   const connections = scenario.connections ?? options.connections;
   await runLoad({ ...base, connections, durationS: options.warmupS, incompleteIsWrong: true });
   log(
@@ -77,6 +79,7 @@ async function measure(target: Target, scenarioName: string, repeat: number): Pr
       connections,
       durationS: options.durationS,
       incompleteIsWrong: !scenario.degraded && scenarioName !== 'redis-down',
+      cost,
       onStart: () => scenario.apply(e),
     });
   } finally {
@@ -85,7 +88,7 @@ async function measure(target: Target, scenarioName: string, repeat: number): Pr
   records.push({ scenario: scenarioName, target: target.name, repeat, result });
   const open = result.afterOpen ? `, p99 after open ${Math.round(result.afterOpen.p99)} ms` : '';
   log(
-    `  ${result.rps} req/s, p50 ${Math.round(result.latency.p50)} ms, p99 ${Math.round(result.latency.p99)} ms${open}, complete ${(result.completeShare * 100).toFixed(2)} %, peak RSS ${result.peakRssMb} MB${result.aborted ? `, ABORTED: ${result.aborted}` : ''}`,
+    `  ${result.rps} req/s, p50 ${Math.round(result.latency.p50)} ms, p99 ${Math.round(result.latency.p99)} ms${open}, complete ${(result.completeShare * 100).toFixed(2)} %, peak RSS ${result.peakRssMb} MB${result.cost ? `, ${result.cost.cpuUs} µs CPU/request${result.cost.allocatedKb !== undefined ? `, ${result.cost.allocatedKb} KB allocated/request` : ''}` : ''}${result.aborted ? `, ABORTED: ${result.aborted}` : ''}`,
   );
 }
 
@@ -127,11 +130,11 @@ async function write(): Promise<void> {
   writeFileSync(join(options.outDir, 'results.md'), `${table}${charts.replaceAll('benchmarks/', '')}`);
   log(`results in ${options.outDir}`);
   if (options.publish) {
-    mkdirSync('docs/benchmarks', { recursive: true });
-    writeFileSync('docs/benchmarks.md', `${table}${charts}`);
-    copyFileSync(join(options.outDir, 'summary.svg'), 'docs/benchmarks/summary.svg');
-    if (degraded.length > 0)
-      copyFileSync(join(options.outDir, 'timeline.svg'), 'docs/benchmarks/timeline.svg');
+    const svg = (file: string) => readFileSync(join(options.outDir, file), 'utf8');
+    publishBenchmarks('peers', `${table}${charts}`, {
+      'summary.svg': svg('summary.svg'),
+      ...(degraded.length > 0 ? { 'timeline.svg': svg('timeline.svg') } : {}),
+    });
     log('published to docs/benchmarks.md');
   }
 }

@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { assertLoopback } from './environment.js';
 import { samplePeakRss } from './memory.js';
 import { BENCH_TOKEN } from './auth.js';
+import { perRequest, type CostPerRequest, type ProcessCost } from './cost.js';
 import type { Verdict } from './targets.js';
 
 export interface Sample {
@@ -36,6 +37,8 @@ export interface LoadResult {
   /** Answers and complete answers per patient group, when the target's verdicts name groups. */
   readonly groups: Readonly<Record<string, { readonly complete: number; readonly total: number }>>;
   readonly peakRssMb: number;
+  /** CPU time and JS heap allocation of the target per answered request, over the measured run. */
+  readonly cost?: CostPerRequest;
   /** Each change of the GP breaker state as answers reported it, ms from the start. */
   readonly transitions: readonly { readonly at: number; readonly state: string }[];
   readonly samples: readonly Sample[];
@@ -54,6 +57,8 @@ export interface LoadPlan {
   readonly incompleteIsWrong: boolean;
   /** Called as the load starts (the scenario's fault is applied here). */
   readonly onStart?: () => Promise<void>;
+  /** What the target has spent so far, read just before and just after the run. */
+  readonly cost?: () => Promise<ProcessCost>;
 }
 
 export function latencyOf(values: readonly number[]): Latency {
@@ -89,6 +94,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   let incomplete = 0;
   const groups: Record<string, { complete: number; total: number }> = {};
   let aborted: string | undefined;
+  const costBefore = await plan.cost?.();
   const start = performance.now();
   const rss = samplePeakRss(plan.pid);
   let instance: autocannon.Instance | undefined;
@@ -149,6 +155,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   await plan.onStart?.();
   const result = await done;
   const peakRssMb = rss.stop();
+  const costAfter = costBefore && (await plan.cost?.());
   const answered = samples.filter((s) => s.kind !== 'error');
   const opened = transitions.find((t) => t.state === 'OPEN' || t.state === 'ISOLATED');
   const elapsedS = Math.min(plan.durationS, (performance.now() - start) / 1000);
@@ -168,6 +175,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     completeShare: samples.length === 0 ? 0 : complete / samples.length,
     groups,
     peakRssMb,
+    ...(costBefore && costAfter ? { cost: perRequest(costBefore, costAfter, samples.length) } : {}),
     transitions,
     samples,
     ...(aborted ? { aborted } : {}),

@@ -26,6 +26,10 @@ export interface Summary {
   /** Complete share per patient group (the market scenario), over every repeat. */
   readonly groups?: Readonly<Record<string, number>>;
   readonly peakRssMb: number;
+  /** CPU microseconds of the target per request (median of the repeats). */
+  readonly cpuUs?: number;
+  /** KB allocated on the target's JS heap per request (median of the repeats). */
+  readonly allocatedKb?: number;
   readonly aborted?: string;
 }
 
@@ -60,10 +64,20 @@ export function summarise(records: readonly RunRecord[]): Summary[] {
       errors: results.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx + r.stuck, 0),
       completeShare: requests === 0 ? 0 : results.reduce((sum, r) => sum + r.complete, 0) / requests,
       peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+      ...costOf(results),
       ...groupShares(results),
       ...(aborted ? { aborted } : {}),
     };
   });
+}
+
+function costOf(results: readonly LoadResult[]): { cpuUs?: number; allocatedKb?: number } {
+  const cpu = results.flatMap((r) => (r.cost ? [r.cost.cpuUs] : []));
+  const allocated = results.flatMap((r) => (r.cost?.allocatedKb !== undefined ? [r.cost.allocatedKb] : []));
+  return {
+    ...(cpu.length > 0 ? { cpuUs: median(cpu) } : {}),
+    ...(allocated.length > 0 ? { allocatedKb: Math.round(median(allocated)) } : {}),
+  };
 }
 
 function groupShares(results: readonly LoadResult[]): { groups?: Record<string, number> } {
@@ -129,7 +143,9 @@ export function markdown(
     '',
     '"complete" is the share of answers carrying every section (live or stale); errors count socket errors,',
     'autocannon timeouts (10 s), non-200 responses and requests still unanswered 2 s after they were sent when the run ended. "p99 after open" is this gateway\'s p99 over requests',
-    'sent after its GP breaker was first reported OPEN.',
+    'sent after its GP breaker was first reported OPEN. "CPU µs/req" is the target process\'s user + system CPU',
+    'time over the run divided by the requests answered; "alloc KB/req" is what it allocated on its JS heap',
+    "per request, read from V8's GC profiler by a probe preloaded into each target (load-tests/probe/).",
     '',
   ];
   for (const scenario of options.scenarios) {
@@ -137,12 +153,12 @@ export function markdown(
     if (rows.length === 0) continue;
     lines.push(`## ${scenario}: ${SCENARIOS[scenario]!.description}`, '');
     lines.push(
-      '| target | req/s | p50 ms | p99 ms | max ms | p99 after open ms | errors | complete | peak RSS MB |',
+      '| target | req/s | p50 ms | p99 ms | max ms | p99 after open ms | errors | complete | peak RSS MB | CPU µs/req | alloc KB/req |',
     );
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
       lines.push(
-        `| ${TARGETS[r.target]!.label} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.max} | ${r.afterOpenP99 ?? '–'} | ${r.errors} | ${pct(r.completeShare)} | ${r.peakRssMb} |` +
+        `| ${TARGETS[r.target]!.label} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.max} | ${r.afterOpenP99 ?? '–'} | ${r.errors} | ${pct(r.completeShare)} | ${r.peakRssMb} | ${r.cpuUs ?? '–'} | ${r.allocatedKb ?? '–'} |` +
           (r.aborted ? ` aborted: ${r.aborted}` : ''),
       );
     }

@@ -8,6 +8,7 @@ import { REFERENCE_MARKET } from '../../subgraphs/synthetic/index.js';
 import { BENCH_AUTH_ENV } from './auth.js';
 import { population } from './patients.js';
 import type { BenchEnvironment } from './environment.js';
+import { PROBE_FLAGS, probeCost, type ProcessCost } from './cost.js';
 
 /** How a response is judged: a run aborts on `wrong`; `incomplete` is counted. */
 export interface Verdict {
@@ -23,12 +24,15 @@ export interface RunningTarget {
   readonly url: string;
   /** The process whose memory is sampled. */
   readonly pid: number;
+  /** What the process has spent so far (CPU; JS heap allocation where the probe is preloaded). */
+  readonly cost: () => Promise<ProcessCost>;
   stop(): Promise<void>;
 }
 
 const running = (launched: Launched): RunningTarget => ({
   url: launched.ready.url,
   pid: launched.pid,
+  cost: () => probeCost(launched.pid, launched.child),
   stop: () => launched.stop(),
 });
 
@@ -132,11 +136,17 @@ const startBuiltGateway = async (env: Record<string, string>) =>
     await launch({
       entry: 'dist/gateway/main.js',
       tsx: false,
-      execArgv: GATEWAY_NODE_FLAGS,
+      execArgv: [...GATEWAY_NODE_FLAGS, ...PROBE_FLAGS],
       output: 'inherit',
       env,
     }),
   );
+
+/** This gateway, built, in front of the given suppliers (the scaling run builds its own markets). */
+export const startGatewayFor = (
+  suppliers: Parameters<typeof marketFile>[0],
+  env: BenchEnvironment,
+): Promise<RunningTarget> => startBuiltGateway(gatewayEnv(marketFile(suppliers), env));
 
 export const TARGETS: Readonly<Record<string, Target>> = {
   gateway: {
@@ -144,6 +154,17 @@ export const TARGETS: Readonly<Record<string, Target>> = {
     label: 'this gateway (breakers + cache + Redis)',
     ...record,
     start: (env) => startBuiltGateway(gatewayEnv(marketFile([env.gp, env.hospital]), env)),
+  },
+  'gateway-apollo': {
+    name: 'gateway-apollo',
+    label: 'this gateway, every request through Apollo Server (PREPARED_OPERATIONS=off)',
+    scenarios: ['healthy', 'healthy-c100'],
+    ...record,
+    start: (env) =>
+      startBuiltGateway({
+        ...gatewayEnv(marketFile([env.gp, env.hospital]), env),
+        PREPARED_OPERATIONS: 'off',
+      }),
   },
   market: {
     name: 'market',
@@ -168,6 +189,7 @@ export const TARGETS: Readonly<Record<string, Target>> = {
         await launch({
           entry: 'dist/load-tests/targets/apollo-plain.js',
           tsx: false,
+          execArgv: PROBE_FLAGS,
           output: 'inherit',
           env: { ...BENCH_ENV, SUPERGRAPH_FILE: env.supergraphFile },
         }),
@@ -181,7 +203,13 @@ export const TARGETS: Readonly<Record<string, Target>> = {
       ensurePeersInstalled();
       const settings = { ...BENCH_ENV, SUPERGRAPH_FILE: env.supergraphFile };
       return running(
-        await launch({ entry: `${PEERS_DIR}/hive.mjs`, tsx: false, output: 'inherit', env: settings }),
+        await launch({
+          entry: `${PEERS_DIR}/hive.mjs`,
+          tsx: false,
+          execArgv: PROBE_FLAGS,
+          output: 'inherit',
+          env: settings,
+        }),
       );
     },
   },
@@ -196,6 +224,7 @@ export const TARGETS: Readonly<Record<string, Target>> = {
         await launch({
           entry: `${PEERS_DIR}/mercurius.mjs`,
           tsx: false,
+          execArgv: PROBE_FLAGS,
           output: 'inherit',
           env: { ...BENCH_ENV, SERVICES: services },
         }),
@@ -214,6 +243,8 @@ export const TARGETS: Readonly<Record<string, Target>> = {
         get pid() {
           return env.gp.pid;
         },
+        // A supplier process has no allocation probe: its CPU comes from /proc.
+        cost: () => probeCost(env.gp.pid),
         stop: () => Promise.resolve(),
       }),
     body: (n) =>
