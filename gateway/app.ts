@@ -2,11 +2,9 @@
  * The composition root: builds every part of the gateway from its configuration and starts it. Nothing
  * else constructs breakers, caches or data sources, so this file is the map of how they fit together.
  */
-import { ApolloGateway } from '@apollo/gateway';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { PATIENT_INDEX } from '../schema/index.js';
 import { auditPlugin, createAuditSink } from './audit/index.js';
 import { AssertionSigner, createAuthenticator } from './auth/index.js';
 import { AvailabilityRecorder } from './availability/index.js';
@@ -14,6 +12,7 @@ import { bothObservers, createCache, type CacheObserver, type GatewayCache } fro
 import { Lifecycle } from './lifecycle.js';
 import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
+import { PreparedPath } from './execution/index.js';
 import { createApolloServer, startClinicalEndpoint } from './http/index.js';
 import { RequestBudget } from './limits/index.js';
 import { GatewayMetrics, startTracing } from './observability/index.js';
@@ -23,7 +22,7 @@ import { SupplierDirectory } from './directory/index.js';
 import { createPatientIndex, type PatientSource } from './patient-index/index.js';
 import { openRegistry, registryControl } from './registry/index.js';
 import { DomainDataSource, DomainSources, EmptyAnswers } from './routing/index.js';
-import { guardWarmUp, SupergraphGenerations } from './supergraph/index.js';
+import { APOLLO_TELEMETRY, federatedGateway, SupergraphGenerations } from './supergraph/index.js';
 import { createSupplier, IdentitySelection, SupplierSet, type Supplier } from './suppliers/index.js';
 import { usagePlugin, UsageStore } from './usage/index.js';
 
@@ -188,25 +187,12 @@ async function start(
         now: () => clock.now(),
       }),
   );
-  // @apollo/gateway otherwise probes cloud metadata services and exports usage data to Apollo from every
-  // process; a patient-record gateway sends nothing to third parties. The switch is only an environment
-  // variable, read when the gateway is constructed.
-  process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const gateway = new SupergraphGenerations(served.supergraph, {
-    build: ({ sdl, domainSdl }) =>
-      new ApolloGateway({
-        supergraphSdl: sdl,
-        logger,
-        // Its spans carry neither the operation's text (literal NHS numbers) nor error messages.
-        telemetry: { includeDocument: false, recordExceptions: false },
-        buildService: ({ name }) => {
-          if (name === PATIENT_INDEX) return guardWarmUp(index);
-          const contract = domainSdl.get(name);
-          if (contract === undefined)
-            throw new Error(`the supergraph names subgraph "${name}", which is not a domain of the market`);
-          return guardWarmUp(domains.sourceFor(name, contract));
-        },
-      }),
+    build: federatedGateway({
+      index,
+      domainSource: (name, contract) => domains.sourceFor(name, contract),
+      logger,
+    }),
     operations: () => usage.warmable(),
     logger,
     now: () => clock.now(),
@@ -236,9 +222,16 @@ async function start(
     logger,
     plugins: [auditPlugin(audit, clock), usagePlugin(usage)],
   });
-  await apollo.start();
-  life.onClose(() => apollo.stop());
-  const endpoint = await startClinicalEndpoint(apollo, {
+  await apollo.server.start();
+  life.onClose(() => apollo.server.stop());
+  // With tracing on, Apollo's request span is part of each clinical trace, and only its own path makes it.
+  const prepared =
+    config.preparedOperations && !config.tracing.enabled
+      ? new PreparedPath({ source: gateway, ...apollo, logger, telemetry: APOLLO_TELEMETRY })
+      : undefined;
+  const endpoint = await startClinicalEndpoint(apollo.server, {
+    prepared,
+    answeredBy: (path) => metrics.answeredBy(path),
     host: config.host,
     port: config.port,
     maxRequestBytes: config.maxRequestBytes,

@@ -55,6 +55,8 @@ export interface GatewayConfig {
   readonly assertions: AssertionSettings;
   /** OpenTelemetry traces: off unless OTEL_TRACES=on; where spans go and the service they name. */
   readonly tracing: TracingSettings;
+  /** Operations seen before run on the prepared path (gateway/execution/); PREPARED_OPERATIONS=off. */
+  readonly preparedOperations: boolean;
   /**
    * SIGTERM: /readyz fails at once; new connections are still taken for `graceMs` (the load balancer's
    * time to notice), then refused; requests in flight get up to `timeoutMs` to finish.
@@ -142,6 +144,7 @@ const schema = z.object({
     .regex(/^[\w.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
     .optional(),
   OTEL_TRACES: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
+  PREPARED_OPERATIONS: z.enum(['off', 'on'], { error: 'must be off or on' }).default('on'),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('http://localhost:4318'),
   OTEL_SERVICE_NAME: z
     .string()
@@ -288,6 +291,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       serviceName: parsed.OTEL_SERVICE_NAME,
       scheduledDelayMs: parsed.OTEL_BSP_SCHEDULE_DELAY,
     },
+    preparedOperations: parsed.PREPARED_OPERATIONS === 'on',
   };
 }
 

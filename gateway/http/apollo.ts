@@ -10,6 +10,7 @@ import { availabilityPlugin } from '../availability/index.js';
 import type { GatewayContext } from '../context.js';
 import type { GatewayConfig } from '../config/index.js';
 import { clientErrorFormatter } from '../errors/index.js';
+import type { FormatError } from '../execution/index.js';
 import { reservedAliasesRule } from '../limits/index.js';
 import { requestSpanPlugin } from './tracing.js';
 
@@ -20,7 +21,14 @@ export interface ApolloServerParts {
   readonly plugins?: readonly ApolloServerPlugin<GatewayContext>[];
 }
 
-export function createApolloServer(parts: ApolloServerParts): ApolloServer<GatewayContext> {
+/** Apollo Server, and the plugins and error formatter it runs (the prepared path runs the same ones). */
+export interface ApolloPipeline {
+  readonly server: ApolloServer<GatewayContext>;
+  readonly plugins: readonly ApolloServerPlugin<GatewayContext>[];
+  readonly formatError: FormatError;
+}
+
+export function createApolloServer(parts: ApolloServerParts): ApolloPipeline {
   const { config, logger } = parts;
   const armor = new ApolloArmor({
     maxDepth: { n: config.limits.maxDepth },
@@ -35,7 +43,19 @@ export function createApolloServer(parts: ApolloServerParts): ApolloServer<Gatew
     blockFieldSuggestion: { enabled: config.mode === 'production' },
   }).protect();
   const development = config.mode === 'development';
-  return new ApolloServer<GatewayContext>({
+  const formatError = clientErrorFormatter(logger, development);
+  // graphql-armor's typings point at Apollo Server's CommonJS build; the objects are the same at run time.
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
+    availabilityPlugin(),
+    requestSpanPlugin(),
+    ApolloServerPluginLandingPageDisabled(),
+    // Clinical answers are never HTTP-cacheable (Apollo Server sends no-store); computing a cache policy
+    // for every response would be work for nothing.
+    ApolloServerPluginCacheControlDisabled(),
+    ...(parts.plugins ?? []),
+  ];
+  const server = new ApolloServer<GatewayContext>({
     gateway: parts.gateway,
     logger,
     // Stack traces go to the log (with the request id), never to a client, in any mode.
@@ -49,17 +69,8 @@ export function createApolloServer(parts: ApolloServerParts): ApolloServer<Gatew
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: config.limits.maxTokens },
     validationRules: [...armor.validationRules, reservedAliasesRule],
-    formatError: clientErrorFormatter(logger, development),
-    // graphql-armor's typings point at Apollo Server's CommonJS build; the objects are the same at run time.
-    plugins: [
-      ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
-      availabilityPlugin(),
-      requestSpanPlugin(),
-      ApolloServerPluginLandingPageDisabled(),
-      // Clinical answers are never HTTP-cacheable (Apollo Server sends no-store); computing a cache policy
-      // for every response would be work for nothing.
-      ApolloServerPluginCacheControlDisabled(),
-      ...(parts.plugins ?? []),
-    ],
+    formatError,
+    plugins,
   });
+  return { server, plugins, formatError };
 }

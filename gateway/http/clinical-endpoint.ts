@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import {
+  HeaderMap,
+  type ApolloServer,
+  type HTTPGraphQLRequest,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
 import type { Clock } from '../../lib/clock.js';
 import { BodyTooLarge, discardRestOf, readBody } from '../../lib/http-body.js';
 import type { Logger } from '../../lib/logger.js';
@@ -27,6 +32,12 @@ export interface ClinicalEndpointOptions {
   readonly clock: Clock;
   /** Builds the per-request context once the request is accepted. */
   readonly context: (requestId: string, identity: ClinicianIdentity) => GatewayContext;
+  /** Answers operations seen before without Apollo Server's pipeline, or declines (gateway/execution/). */
+  readonly prepared?: {
+    serve(request: HTTPGraphQLRequest, context: GatewayContext): Promise<HTTPGraphQLResponse | undefined>;
+  };
+  /** Told which path answered each GraphQL request. */
+  readonly answeredBy?: (path: 'prepared' | 'apollo') => void;
 }
 
 export interface RunningEndpoint {
@@ -126,10 +137,11 @@ export async function startClinicalEndpoint(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers, search: search ? `?${search}` : '', body },
-      context: async () => options.context(requestId, auth.identity),
-    });
+    const httpGraphQLRequest = { method: 'POST', headers, search: search ? `?${search}` : '', body };
+    const context = options.context(requestId, auth.identity);
+    let response = await options.prepared?.serve(httpGraphQLRequest, context);
+    options.answeredBy?.(response ? 'prepared' : 'apollo');
+    response ??= await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.setHeader('x-request-id', requestId);
     // Patient data: no browser or proxy may keep a copy (the gateway's own cache is governed; theirs are not).

@@ -25,6 +25,7 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
   private readonly writes: Counter<'supplier' | 'result'>;
   readonly controls: Counter<'supplier' | 'action'>;
   private readonly clinical: Histogram<'code'>;
+  private readonly paths: Counter<'path'>;
   private readonly now: () => number;
 
   constructor(options: {
@@ -108,6 +109,12 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
+    this.paths = new Counter({
+      name: 'patient_gateway_clinical_requests_by_path_total',
+      help: "Clinical GraphQL requests by the path that answered them: prepared (an operation seen before, run without re-planning) or apollo (Apollo Server's whole pipeline)",
+      labelNames: ['path'],
+      registers,
+    });
     const flag = (name: string, help: string, read: (() => boolean) | undefined) =>
       new Gauge({
         name,
@@ -143,6 +150,11 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
         this.clinical.observe({ code }, (performance.now() - started) / 1000);
       });
     });
+  }
+
+  /** Counts which path answered a clinical GraphQL request (gateway/execution/). */
+  answeredBy(path: 'prepared' | 'apollo'): void {
+    this.paths.inc({ path });
   }
 
   /** Follows a breaker's state for the state gauge and the transitions counter. */

@@ -1,4 +1,5 @@
-import type { ApolloGateway } from '@apollo/gateway';
+import type { ApolloGateway, Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
 import type {
   GatewayExecutor,
   GatewayInterface,
@@ -8,7 +9,8 @@ import type {
 import type { GraphQLSchema } from 'graphql';
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../lib/logger.js';
-import { warmPlans, type WarmableOperation } from './warm-up.js';
+import { PreparedOperations, type ExecutionSchemas, type PreparedOperation } from '../execution/prepared.js';
+import { warmPlans, WARM_UP_CONTEXT, type WarmableOperation } from './warm-up.js';
 
 /** One supergraph in service: its own @apollo/gateway, API schema, planner and plan cache, never changed. */
 interface Generation {
@@ -21,7 +23,18 @@ interface Generation {
   readonly executor: GatewayExecutor;
   readonly since: number;
   readonly warmed: number;
+  /** Operations real requests ran on this supergraph, ready to run again without re-planning. */
+  readonly prepared: PreparedOperations;
+  readonly schemas: ExecutionSchemas;
   inFlight: number;
+}
+
+/** A prepared operation on the supergraph in service, and the means to run it there. */
+export interface PreparedRun {
+  readonly operation: PreparedOperation;
+  readonly schemas: ExecutionSchemas;
+  /** Runs `work` counted as in flight on this generation (a retired one is stopped only once idle). */
+  run<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** What the ops console shows of the supergraph in service. */
@@ -42,8 +55,14 @@ export interface SupergraphSpec {
 }
 
 export interface GenerationParts {
-  /** A fresh gateway for a supergraph (the composition root supplies data sources). */
-  readonly build: (supergraph: SupergraphSpec) => ApolloGateway;
+  /**
+   * A fresh gateway for a supergraph (the composition root supplies data sources), which must call
+   * `didResolveQueryPlan` (ApolloGateway's `experimental_didResolveQueryPlan`) for every request it plans.
+   */
+  readonly build: (
+    supergraph: SupergraphSpec,
+    didResolveQueryPlan: Experimental_DidResolveQueryPlanCallback,
+  ) => ApolloGateway;
   /** The operations to plan before a new supergraph takes traffic. */
   readonly operations: () => Promise<readonly WarmableOperation[]>;
   readonly logger: Logger;
@@ -129,20 +148,56 @@ export class SupergraphGenerations implements GatewayInterface {
     await Promise.all(all.map((g) => g.gateway.stop()));
   }
 
+  /**
+   * The operation a request names (by `preparedKey`), when a request before it prepared it on the
+   * supergraph in service now; undefined otherwise (the request then takes Apollo Server's path).
+   */
+  prepared(key: string): PreparedRun | undefined {
+    const generation = this.current;
+    const operation = generation?.prepared.get(key);
+    if (!generation || !operation) return undefined;
+    return {
+      operation,
+      schemas: generation.schemas,
+      run: (work) => this.within(generation, work),
+    };
+  }
+
   /** Runs a request on the generation that validated it (the current one if none is known). */
-  private readonly execute: GatewayExecutor = async (requestContext) => {
+  private readonly execute: GatewayExecutor = (requestContext) => {
     const generation = this.bySchema.get(requestContext.schema) ?? this.current!;
+    return this.within(generation, () => generation.executor(requestContext));
+  };
+
+  private async within<T>(generation: Generation, work: () => Promise<T>): Promise<T> {
     generation.inFlight++;
     try {
-      return await generation.executor(requestContext);
+      return await work();
     } finally {
       generation.inFlight--;
       if (generation.inFlight === 0 && this.retired.has(generation)) this.stopRetired(generation);
     }
-  };
+  }
 
   private async start(supergraph: SupergraphSpec, warm: boolean): Promise<Generation> {
-    const gateway = this.parts.build(supergraph);
+    const prepared = new PreparedOperations();
+    // Only a client's request prepares an operation: it passed Apollo Server's parsing and every
+    // validation rule on this schema. A warm-up plans without those rules.
+    const gateway = this.parts.build(
+      supergraph,
+      ({ queryPlan, serviceMap, operationContext, requestContext }) => {
+        if (requestContext.context === WARM_UP_CONTEXT || !requestContext.document) return;
+        prepared.remember({
+          source: requestContext.source ?? '',
+          requestedName: requestContext.request.operationName ?? null,
+          document: requestContext.document,
+          operation: operationContext.operation,
+          operationContext,
+          queryPlan,
+          serviceMap,
+        });
+      },
+    );
     let loaded: { apiSchema: GraphQLSchema; coreSupergraphSdl: string } | undefined;
     const unsubscribe = gateway.onSchemaLoadOrUpdate((s) => (loaded = s));
     const { executor } = await gateway.load();
@@ -150,6 +205,8 @@ export class SupergraphGenerations implements GatewayInterface {
     if (!loaded || !executor) throw new Error('the supergraph did not load');
     const operations = warm ? await this.parts.operations() : [];
     const warmed = await warmPlans(executor, loaded.apiSchema, operations, this.parts.logger);
+    // The same model of the supergraph the gateway built for itself, for running prepared plans.
+    const model = Supergraph.build(loaded.coreSupergraphSdl);
     const generation: Generation = {
       number: ++this.generationCount,
       hash: sha256(supergraph.sdl),
@@ -159,6 +216,12 @@ export class SupergraphGenerations implements GatewayInterface {
       executor,
       since: this.parts.now(),
       warmed,
+      prepared,
+      schemas: {
+        schema: loaded.apiSchema,
+        supergraphSchema: model.schema.toGraphQLJSSchema(),
+        apiSchema: model.apiSchema(),
+      },
       inFlight: 0,
     };
     this.bySchema.set(generation.schema, generation);

@@ -9,3 +9,4 @@ export {
   type SupergraphSpec,
 } from './generations.js';
 export { guardWarmUp, warmPlans, WARM_UP_CONTEXT, type WarmableOperation } from './warm-up.js';
+export { APOLLO_TELEMETRY, federatedGateway, type FederationParts } from './federated.js';

@@ -7,6 +7,24 @@ export const population = generatePopulation();
 export const { fixtures } = population;
 
 /**
+ * NHS numbers generated operations look up: every fixture (restricted, deceased, no GP record, out of
+ * area, several trusts, unknown), an invalid number, and four ordinary patients.
+ */
+export const LOOKUP_NUMBERS: readonly string[] = [
+  fixtures.sample,
+  fixtures.restricted,
+  fixtures.deceased,
+  fixtures.noHospitalHistory,
+  fixtures.noGpRecord,
+  fixtures.outOfArea,
+  fixtures.veryRestricted,
+  fixtures.multiTrust,
+  fixtures.unknown,
+  '9876544321',
+  ...population.patients.slice(200, 204).map((p) => p.demographics.nhsNumber),
+];
+
+/**
  * Ordinary patients (not fixtures: unrestricted, with a GP record and records at one or more trusts),
  * handed out one by one so no two tests share cached copies.
  */

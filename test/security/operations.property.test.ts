@@ -15,24 +15,12 @@ import { reservedAliasesRule } from '../../gateway/limits/index.js';
 import { startSupplier, type TestSupplier } from '../../lib/testbed/index.js';
 import { graphql, startTestGateway } from '../helpers/gateway.js';
 import { operations } from '../helpers/operations.js';
-import { fixtures, population } from '../helpers/scenario.js';
+import { LOOKUP_NUMBERS, population } from '../helpers/scenario.js';
 import { apiSchema, truthFor } from '../helpers/truth.js';
 
 const RUNS = 1_000;
 const SEED = Number(process.env.PROPERTY_SEED ?? 20_260_521);
-const NUMBERS = [
-  fixtures.sample,
-  fixtures.restricted,
-  fixtures.deceased,
-  fixtures.noHospitalHistory,
-  fixtures.noGpRecord,
-  fixtures.outOfArea,
-  fixtures.veryRestricted,
-  fixtures.multiTrust,
-  fixtures.unknown,
-  '9876544321',
-  ...population.patients.slice(200, 204).map((p) => p.demographics.nhsNumber),
-];
+const NUMBERS = LOOKUP_NUMBERS;
 
 const codes = (errors: readonly { extensions?: Record<string, unknown> }[] | undefined) =>
   [...new Set((errors ?? []).map((e) => String(e.extensions?.code)))].sort();

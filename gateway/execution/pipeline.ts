@@ -1,0 +1,211 @@
+import { executeQueryPlan } from '@apollo/gateway';
+import {
+  HeaderMap,
+  type ApolloServerPlugin,
+  type GraphQLRequestContext,
+  type GraphQLRequestListener,
+  type HTTPGraphQLRequest,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { getVariableValues, type ExecutionResult } from 'graphql';
+import type { Logger } from '../../lib/logger.js';
+import type { GatewayContext } from '../context.js';
+import { asGraphQLError, formatErrors, type FormatError } from './errors.js';
+import { preparedKey, type ExecutionSchemas, type PreparedOperation } from './prepared.js';
+
+/** Where prepared operations are found: the supergraph generations (gateway/supergraph/). */
+export interface PreparedSource {
+  prepared(key: string):
+    | {
+        readonly operation: PreparedOperation;
+        readonly schemas: ExecutionSchemas;
+        run<T>(work: () => Promise<T>): Promise<T>;
+      }
+    | undefined;
+}
+
+export interface PreparedPathOptions {
+  readonly source: PreparedSource;
+  /** The very plugins Apollo Server runs (audit, availability, usage, spans, armor). */
+  readonly plugins: readonly ApolloServerPlugin<GatewayContext>[];
+  /** The very error formatter Apollo Server uses. */
+  readonly formatError: FormatError;
+  readonly logger: Logger;
+  /** As given to ApolloGateway: what Apollo's spans may record. */
+  readonly telemetry: { readonly includeDocument: boolean; readonly recordExceptions: boolean };
+}
+
+/** Plugin hooks Apollo Server calls on a request whose document it has already validated, in this order. */
+const HOOKS = ['didResolveSource', 'didResolveOperation', 'didEncounterErrors', 'willSendResponse'];
+
+/** What Apollo Server answers for the Accept headers clinical apps send; any other goes its way. */
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '': 'application/json; charset=utf-8',
+  '*/*': 'application/json; charset=utf-8',
+  'application/json': 'application/json; charset=utf-8',
+  'application/graphql-response+json': 'application/graphql-response+json; charset=utf-8',
+};
+
+type Listener = GraphQLRequestListener<GatewayContext>;
+type RequestContext = GraphQLRequestContext<GatewayContext>;
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The hot path: runs an operation a request before it prepared (parsed, validated and planned on the
+ * supergraph in service) straight through the gateway's `executeQueryPlan`, with the same plugins and
+ * error formatter as Apollo Server, so the response is the one Apollo Server would give, minus the work
+ * that depends only on the document. Anything it is not sure of it declines (returns undefined) before
+ * any side effect, and the request takes Apollo Server's path: a document not yet prepared, a request
+ * shape Apollo Server would refuse or answer differently, variables that do not coerce, an Accept header
+ * outside the common four, or a plugin hook it does not run.
+ */
+export class PreparedPath {
+  private disabled = false;
+
+  constructor(private readonly options: PreparedPathOptions) {}
+
+  async serve(
+    http: HTTPGraphQLRequest,
+    contextValue: GatewayContext,
+  ): Promise<HTTPGraphQLResponse | undefined> {
+    if (this.disabled || !isRecord(http.body)) return undefined;
+    const { query, operationName, variables, extensions } = http.body;
+    if (typeof query !== 'string' || extensions !== undefined) return undefined;
+    if (operationName != null && typeof operationName !== 'string') return undefined;
+    if (variables != null && !isRecord(variables)) return undefined;
+    const contentType = CONTENT_TYPES[http.headers.get('accept') ?? ''];
+    if (!contentType) return undefined;
+    const run = this.options.source.prepared(preparedKey(query, operationName));
+    if (!run) return undefined;
+    const { operation: prepared, schemas } = run;
+    const definitions = prepared.operation.variableDefinitions ?? [];
+    // What the gateway's executor checks: values it would refuse are refused by Apollo Server's path.
+    if (definitions.length > 0) {
+      const coerced = getVariableValues(prepared.operationContext.schema, definitions, variables ?? {});
+      if (coerced.errors) return undefined;
+    }
+    const requestContext = this.requestContext(http, contextValue, prepared, schemas, {
+      query,
+      operationName: operationName ?? undefined,
+      variables: variables ?? undefined,
+    });
+    const listeners = await this.listeners(requestContext);
+    if (!listeners) return undefined;
+    try {
+      for (const hook of ['didResolveSource', 'didResolveOperation'] as const)
+        await Promise.all(listeners.map(async (l) => l[hook]?.(requestContext as never)));
+    } catch (error) {
+      return this.failed(requestContext, listeners, error, contentType);
+    }
+    let result: ExecutionResult;
+    try {
+      result = await run.run(() =>
+        executeQueryPlan(
+          prepared.queryPlan,
+          prepared.serviceMap,
+          requestContext as unknown as GatewayGraphQLRequestContext,
+          prepared.operationContext,
+          schemas.supergraphSchema,
+          schemas.apiSchema,
+          { ...this.options.telemetry },
+        ),
+      );
+    } catch (error) {
+      return this.failed(requestContext, listeners, error, contentType);
+    }
+    const formatted = result.errors
+      ? await this.encountered(requestContext, listeners, result.errors)
+      : undefined;
+    requestContext.response.body = {
+      kind: 'single',
+      singleResult: { ...result, errors: formatted },
+    };
+    return this.send(requestContext, listeners, contentType);
+  }
+
+  /** Apollo Server's request context, as its plugins and the gateway's executor read it. */
+  private requestContext(
+    http: HTTPGraphQLRequest,
+    contextValue: GatewayContext,
+    prepared: PreparedOperation,
+    schemas: ExecutionSchemas,
+    request: { query: string; operationName?: string; variables?: Record<string, unknown> },
+  ): RequestContext {
+    return {
+      logger: this.options.logger,
+      cache: undefined,
+      schema: schemas.schema,
+      request: { ...request, extensions: undefined, http },
+      response: { http: { status: undefined, headers: new HeaderMap() }, body: undefined },
+      contextValue,
+      // The gateway's executor reads the incoming context under this name.
+      context: contextValue,
+      metrics: {},
+      overallCachePolicy: undefined,
+      requestIsBatched: false,
+      source: request.query,
+      queryHash: undefined,
+      document: prepared.document,
+      operation: prepared.operation,
+      operationName: prepared.operation.name?.value || null,
+    } as unknown as RequestContext;
+  }
+
+  /** The plugins' listeners for this request; undefined (and the path off) if one uses a hook not run here. */
+  private async listeners(requestContext: RequestContext): Promise<Listener[] | undefined> {
+    const started = await Promise.all(
+      this.options.plugins.map(async (p) => p.requestDidStart?.(requestContext)),
+    );
+    const listeners = started.filter((l): l is Listener => l !== undefined && l !== null);
+    const foreign = listeners.flatMap((l) => Object.keys(l).filter((hook) => !HOOKS.includes(hook)));
+    if (foreign.length === 0) return listeners;
+    this.disabled = true;
+    this.options.logger.warn(
+      { hooks: foreign },
+      'prepared-operation path turned off: a plugin uses a hook it does not run; every request takes Apollo Server',
+    );
+    return undefined;
+  }
+
+  private async encountered(
+    requestContext: RequestContext,
+    listeners: Listener[],
+    errors: readonly unknown[],
+  ) {
+    (requestContext as { errors?: readonly unknown[] }).errors = errors;
+    await Promise.all(listeners.map(async (l) => l.didEncounterErrors?.(requestContext as never)));
+    const formatted = formatErrors(errors, this.options.formatError);
+    const head = requestContext.response.http;
+    if (formatted.status) head.status = formatted.status;
+    for (const [name, value] of formatted.headers) head.headers.set(name, value);
+    return formatted.errors;
+  }
+
+  /** A hook or the execution threw: Apollo Server answers the error alone, 500 unless it says otherwise. */
+  private async failed(
+    requestContext: RequestContext,
+    listeners: Listener[],
+    error: unknown,
+    contentType: string,
+  ): Promise<HTTPGraphQLResponse> {
+    const errors = await this.encountered(requestContext, listeners, [asGraphQLError(error)]);
+    requestContext.response.body = { kind: 'single', singleResult: { errors } };
+    requestContext.response.http.status ??= 500;
+    return this.send(requestContext, listeners, contentType);
+  }
+
+  private async send(
+    requestContext: RequestContext,
+    listeners: Listener[],
+    contentType: string,
+  ): Promise<HTTPGraphQLResponse> {
+    await Promise.all(listeners.map(async (l) => l.willSendResponse?.(requestContext as never)));
+    const { http, body } = requestContext.response;
+    const result = body?.kind === 'single' ? body.singleResult : {};
+    if (!http.headers.get('content-type')) http.headers.set('content-type', contentType);
+    const string = `${JSON.stringify({ errors: result.errors, data: result.data, extensions: result.extensions })}\n`;
+    return { status: http.status, headers: http.headers, body: { kind: 'complete', string } };
+  }
+}
