@@ -15,11 +15,14 @@ export interface CostPerRequest {
   readonly allocatedKb?: number;
 }
 
-/** Node flags that preload the allocation probe (load-tests/probe/alloc-probe.mjs) into a target. */
-export const PROBE_FLAGS = [
-  '--import',
-  fileURLToPath(new URL('../probe/alloc-probe.mjs', import.meta.url)),
-] as const;
+/**
+ * Node flags that preload the allocation probe (load-tests/probe/alloc-probe.mjs) into a target;
+ * BENCH_ALLOC_PROBE=off leaves it out (CPU is then read from /proc, and no allocation is reported).
+ */
+export const PROBE_FLAGS: readonly string[] =
+  process.env.BENCH_ALLOC_PROBE === 'off'
+    ? []
+    : ['--import', fileURLToPath(new URL('../probe/alloc-probe.mjs', import.meta.url))];
 
 /** Linux reports CPU time in /proc in clock ticks; 100 per second on every kernel this runs on. */
 const TICKS_PER_SECOND = 100;
@@ -59,9 +62,14 @@ export function probeCost(pid: number, child?: ChildProcess): Promise<ProcessCos
   });
 }
 
-/** The cost between two probes, divided over the requests answered in between. */
-export function perRequest(before: ProcessCost, after: ProcessCost, requests: number): CostPerRequest {
-  const n = Math.max(1, requests);
+/** The cost between two probes, divided over the requests answered in between (none answered: no figure). */
+export function perRequest(
+  before: ProcessCost,
+  after: ProcessCost,
+  requests: number,
+): CostPerRequest | undefined {
+  if (requests === 0) return undefined;
+  const n = requests;
   const allocated =
     before.allocatedBytes !== undefined && after.allocatedBytes !== undefined
       ? { allocatedKb: Math.round(((after.allocatedBytes - before.allocatedBytes) / n / 1024) * 10) / 10 }

@@ -175,7 +175,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     completeShare: samples.length === 0 ? 0 : complete / samples.length,
     groups,
     peakRssMb,
-    ...(costBefore && costAfter ? { cost: perRequest(costBefore, costAfter, samples.length) } : {}),
+    ...(costBefore && costAfter && samples.length > 0
+      ? { cost: perRequest(costBefore, costAfter, samples.length) }
+      : {}),
     transitions,
     samples,
     ...(aborted ? { aborted } : {}),
