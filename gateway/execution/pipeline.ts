@@ -76,10 +76,29 @@ export class PreparedPath {
     if (operationName != null && typeof operationName !== 'string') return undefined;
     if (variables != null && !isRecord(variables)) return undefined;
     const contentType = CONTENT_TYPES[http.headers.get('accept') ?? ''];
-    if (!contentType) return undefined;
-    const run = this.options.source.prepared(preparedKey(query, operationName));
-    if (!run) return undefined;
+    // Outside production the gateway's own executor answers this header with the query plan.
+    if (!contentType || http.headers.get('apollo-query-plan-experimental') !== undefined) return undefined;
+    const requestedName = typeof operationName === 'string' ? operationName : null;
+    const run = this.options.source.prepared(preparedKey(query, requestedName));
+    // The key is unambiguous; comparing what it stands for as well costs nothing and proves it.
+    if (!run || run.operation.source !== query || run.operation.requestedName !== requestedName)
+      return undefined;
+    // Counted in flight on its generation from here, so a swap cannot stop the gateway under it.
+    return run.run(() => this.answer(http, contextValue, run, contentType));
+  }
+
+  private async answer(
+    http: HTTPGraphQLRequest,
+    contextValue: GatewayContext,
+    run: NonNullable<ReturnType<PreparedSource['prepared']>>,
+    contentType: string,
+  ): Promise<HTTPGraphQLResponse | undefined> {
     const { operation: prepared, schemas } = run;
+    const { query, operationName, variables } = http.body as {
+      query: string;
+      operationName?: string | null;
+      variables?: Record<string, unknown> | null;
+    };
     const definitions = prepared.operation.variableDefinitions ?? [];
     // What the gateway's executor checks: values it would refuse are refused by Apollo Server's path.
     if (definitions.length > 0) {
@@ -101,16 +120,14 @@ export class PreparedPath {
     }
     let result: ExecutionResult;
     try {
-      result = await run.run(() =>
-        executeQueryPlan(
-          prepared.queryPlan,
-          prepared.serviceMap,
-          requestContext as unknown as GatewayGraphQLRequestContext,
-          prepared.operationContext,
-          schemas.supergraphSchema,
-          schemas.apiSchema,
-          { ...this.options.telemetry },
-        ),
+      result = await executeQueryPlan(
+        prepared.queryPlan,
+        prepared.serviceMap,
+        requestContext as unknown as GatewayGraphQLRequestContext,
+        prepared.operationContext,
+        schemas.supergraphSchema,
+        schemas.apiSchema,
+        { ...this.options.telemetry },
       );
     } catch (error) {
       return this.failed(requestContext, listeners, error, contentType);
@@ -118,6 +135,9 @@ export class PreparedPath {
     const formatted = result.errors
       ? await this.encountered(requestContext, listeners, result.errors)
       : undefined;
+    // As Apollo Server 5: errors and no data at all (not even null), and no status asked for, is a 400.
+    const head = requestContext.response.http;
+    if (result.errors?.length && result.data === undefined && head.status === undefined) head.status = 400;
     requestContext.response.body = {
       kind: 'single',
       singleResult: { ...result, errors: formatted },

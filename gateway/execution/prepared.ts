@@ -24,9 +24,13 @@ export interface PreparedOperation {
   readonly serviceMap: ServiceMap;
 }
 
-/** How a request names its operation, as a key: text and name, with "no name" distinct from `""`. */
+/**
+ * How a request names its operation, as a key: name and text, with "no name" distinct from `""`. JSON, so
+ * no name and text can be cut differently into the same key (a name ending in a newline and the first
+ * line of a text once made one key of two requests; a name is any string a client sends).
+ */
 export function preparedKey(source: string, operationName: string | null | undefined): string {
-  return `${typeof operationName === 'string' ? `=${operationName}` : '*'}\n${source}`;
+  return JSON.stringify([typeof operationName === 'string' ? operationName : null, source]);
 }
 
 /**

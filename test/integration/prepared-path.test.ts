@@ -3,8 +3,8 @@
  * Two gateways over the same real suppliers, one with PREPARED_OPERATIONS=on and one with it off, are sent
  * the same 1,000 generated operations (aliases, fragments, directives, lists, unknown and restricted
  * patients, invalid documents), under every Accept header clinical apps send, with and without the
- * operation name, and with variables that coerce and variables that do not. Each operation goes to the
- * first gateway twice (the first request prepares it, the second runs prepared) and to the second once;
+ * operation name (or with null or "" for it), and with variables that coerce and variables that do not.
+ * Each operation goes to the first gateway twice (the first request prepares it, the second runs prepared) and to the second once;
  * status, content type and body must be identical (only the order of errors and of the availability report's
  * suppliers may differ: it follows which parallel supplier call finished first, on either path), and so
  * must the audit records the two requests leave. The prepared path must really have answered (its metric counts it).
@@ -125,7 +125,8 @@ describe('the prepared path against Apollo Server, operation by operation', () =
       const cases = fc.sample(
         fc.record({
           op: operations(apiSchema, NUMBERS),
-          named: fc.boolean(),
+          // No name, the operation's name, an explicit null, and "" (which names no operation).
+          name: fc.constantFrom<string | null | undefined>(undefined, 'Generated', null, ''),
           accept: fc.constantFrom(...ACCEPTS),
           // Variables the executor refuses after the operation was prepared: Apollo Server answers them.
           badVariables: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
@@ -139,7 +140,7 @@ describe('the prepared path against Apollo Server, operation by operation', () =
         if (c.op.aliases > 30 || c.op.directives > 20) continue;
         const body = {
           query: c.op.query,
-          ...(c.named ? { operationName: 'Generated' } : {}),
+          ...(c.name === undefined ? {} : { operationName: c.name }),
           variables: c.op.variables,
         };
         const second = c.badVariables ? { ...body, variables: { flag: 'yes' } } : body;
@@ -158,7 +159,7 @@ describe('the prepared path against Apollo Server, operation by operation', () =
       const answered = sample(metrics.body, 'patient_gateway_clinical_requests_by_path_total', {
         path: 'prepared',
       });
-      expect(expectPrepared).toBeGreaterThan(RUNS / 3);
+      expect(expectPrepared).toBeGreaterThan(RUNS / 4);
       expect(answered).toBeGreaterThanOrEqual(expectPrepared);
       const none = await ops<string>(reference.ops.url, '/metrics');
       expect(sample(none.body, 'patient_gateway_clinical_requests_by_path_total', { path: 'prepared' })).toBe(
@@ -168,7 +169,7 @@ describe('the prepared path against Apollo Server, operation by operation', () =
       await Promise.all([prepared.close(), reference.close()]);
       const [fastAudit, slowAudit] = [auditByRequest(audit.prepared), auditByRequest(audit.reference)];
       const ids = [...slowAudit.keys()].filter((id) => id.startsWith('op-'));
-      expect(ids.length).toBeGreaterThan(RUNS / 2);
+      expect(ids.length).toBeGreaterThan(RUNS / 4);
       for (const id of ids)
         expect({ id, records: fastAudit.get(id) }).toEqual({ id, records: slowAudit.get(id) });
       expect([...fastAudit.keys()].filter((id) => id.startsWith('op-')).sort()).toEqual(ids.sort());
