@@ -10,5 +10,6 @@ export {
   preparedKey,
   type ExecutionSchemas,
   type PreparedOperation,
+  type PreparedRun,
 } from './prepared.js';
 export { formatErrors, type FormatError } from './errors.js';

@@ -12,17 +12,18 @@ import { getVariableValues, type ExecutionResult } from 'graphql';
 import type { Logger } from '../../lib/logger.js';
 import type { GatewayContext } from '../context.js';
 import { asGraphQLError, formatErrors, type FormatError } from './errors.js';
-import { preparedKey, type ExecutionSchemas, type PreparedOperation } from './prepared.js';
+import { preparedKey, type ExecutionSchemas, type PreparedOperation, type PreparedRun } from './prepared.js';
 
 /** Where prepared operations are found: the supergraph generations (gateway/supergraph/). */
 export interface PreparedSource {
-  prepared(key: string):
-    | {
-        readonly operation: PreparedOperation;
-        readonly schemas: ExecutionSchemas;
-        run<T>(work: () => Promise<T>): Promise<T>;
-      }
-    | undefined;
+  prepared(key: string): PreparedRun | undefined;
+}
+
+/** The parts of a request body the prepared path has checked, as Apollo Server reads them. */
+interface CheckedRequest {
+  readonly query: string;
+  readonly operationName?: string;
+  readonly variables?: Record<string, unknown>;
 }
 
 export interface PreparedPathOptions {
@@ -84,32 +85,33 @@ export class PreparedPath {
     if (!run || run.operation.source !== query || run.operation.requestedName !== requestedName)
       return undefined;
     // Counted in flight on its generation from here, so a swap cannot stop the gateway under it.
-    return run.run(() => this.answer(http, contextValue, run, contentType));
+    const request: CheckedRequest = {
+      query,
+      operationName: requestedName ?? undefined,
+      variables: variables ?? undefined,
+    };
+    return run.run(() => this.answer(http, request, contextValue, run, contentType));
   }
 
   private async answer(
     http: HTTPGraphQLRequest,
+    request: CheckedRequest,
     contextValue: GatewayContext,
-    run: NonNullable<ReturnType<PreparedSource['prepared']>>,
+    run: PreparedRun,
     contentType: string,
   ): Promise<HTTPGraphQLResponse | undefined> {
     const { operation: prepared, schemas } = run;
-    const { query, operationName, variables } = http.body as {
-      query: string;
-      operationName?: string | null;
-      variables?: Record<string, unknown> | null;
-    };
     const definitions = prepared.operation.variableDefinitions ?? [];
     // What the gateway's executor checks: values it would refuse are refused by Apollo Server's path.
     if (definitions.length > 0) {
-      const coerced = getVariableValues(prepared.operationContext.schema, definitions, variables ?? {});
+      const coerced = getVariableValues(
+        prepared.operationContext.schema,
+        definitions,
+        request.variables ?? {},
+      );
       if (coerced.errors) return undefined;
     }
-    const requestContext = this.requestContext(http, contextValue, prepared, schemas, {
-      query,
-      operationName: operationName ?? undefined,
-      variables: variables ?? undefined,
-    });
+    const requestContext = this.requestContext(http, contextValue, prepared, schemas, request);
     const listeners = await this.listeners(requestContext);
     if (!listeners) return undefined;
     try {
@@ -127,7 +129,7 @@ export class PreparedPath {
         prepared.operationContext,
         schemas.supergraphSchema,
         schemas.apiSchema,
-        { ...this.options.telemetry },
+        this.options.telemetry,
       );
     } catch (error) {
       return this.failed(requestContext, listeners, error, contentType);
@@ -151,7 +153,7 @@ export class PreparedPath {
     contextValue: GatewayContext,
     prepared: PreparedOperation,
     schemas: ExecutionSchemas,
-    request: { query: string; operationName?: string; variables?: Record<string, unknown> },
+    request: CheckedRequest,
   ): RequestContext {
     return {
       logger: this.options.logger,

@@ -53,10 +53,6 @@ export class PreparedOperations {
     const key = preparedKey(operation.source, operation.requestedName);
     if (!this.byKey.has(key)) this.byKey.set(key, operation);
   }
-
-  get size(): number {
-    return this.byKey.size;
-  }
 }
 
 /** The schemas `executeQueryPlan` needs, made once per supergraph generation. */
@@ -67,4 +63,12 @@ export interface ExecutionSchemas {
   readonly supergraphSchema: GraphQLSchema;
   /** The API schema as Apollo Federation's own model (the gateway shapes results with it). */
   readonly apiSchema: Parameters<typeof executeQueryPlan>[5];
+}
+
+/** A prepared operation on the supergraph in service, and the means to run it there. */
+export interface PreparedRun {
+  readonly operation: PreparedOperation;
+  readonly schemas: ExecutionSchemas;
+  /** Runs `work` counted as in flight on this generation (a retired one is stopped only once idle). */
+  run<T>(work: () => Promise<T>): Promise<T>;
 }

@@ -9,7 +9,7 @@ import type {
 import type { GraphQLSchema } from 'graphql';
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../lib/logger.js';
-import { PreparedOperations, type ExecutionSchemas, type PreparedOperation } from '../execution/prepared.js';
+import { PreparedOperations, type ExecutionSchemas, type PreparedRun } from '../execution/prepared.js';
 import { warmPlans, WARM_UP_CONTEXT, type WarmableOperation } from './warm-up.js';
 
 /** One supergraph in service: its own @apollo/gateway, API schema, planner and plan cache, never changed. */
@@ -27,14 +27,6 @@ interface Generation {
   readonly prepared: PreparedOperations;
   readonly schemas: ExecutionSchemas;
   inFlight: number;
-}
-
-/** A prepared operation on the supergraph in service, and the means to run it there. */
-export interface PreparedRun {
-  readonly operation: PreparedOperation;
-  readonly schemas: ExecutionSchemas;
-  /** Runs `work` counted as in flight on this generation (a retired one is stopped only once idle). */
-  run<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** What the ops console shows of the supergraph in service. */
