@@ -4,7 +4,7 @@
  * Markdown table and SVG charts to load-tests/results/<time>/ (and, for full runs, docs/benchmarks.md).
  * `npm run bench -- --help` lists the options; `--quick` is a short smoke run.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_TOKEN } from './lib/auth.js';
 import { summaryChart, timelineChart } from './lib/chart.js';
@@ -122,19 +122,15 @@ async function write(): Promise<void> {
     JSON.stringify({ startedAt, command, options, summaries, runs: rounded }, null, 2),
   );
   const degraded = options.scenarios.filter((s) => SCENARIOS[s]!.degraded || s === 'redis-down');
-  writeFileSync(join(options.outDir, 'summary.svg'), await summaryChart(summaries));
-  if (degraded.length > 0)
-    writeFileSync(join(options.outDir, 'timeline.svg'), await timelineChart(records, degraded));
+  const charts: Record<string, string> = { 'summary.svg': await summaryChart(summaries) };
+  if (degraded.length > 0) charts['timeline.svg'] = await timelineChart(records, degraded);
+  for (const [file, svg] of Object.entries(charts)) writeFileSync(join(options.outDir, file), svg);
   const table = markdown(options, summaries, startedAt, command);
-  const charts = `\n![throughput and p99 per target](${options.publish ? 'benchmarks/' : ''}summary.svg)\n${degraded.length > 0 ? `\n![latency over time in failure scenarios, breaker transitions marked](${options.publish ? 'benchmarks/' : ''}timeline.svg)\n` : ''}`;
-  writeFileSync(join(options.outDir, 'results.md'), `${table}${charts.replaceAll('benchmarks/', '')}`);
+  const links = `\n![throughput and p99 per target](${options.publish ? 'benchmarks/' : ''}summary.svg)\n${degraded.length > 0 ? `\n![latency over time in failure scenarios, breaker transitions marked](${options.publish ? 'benchmarks/' : ''}timeline.svg)\n` : ''}`;
+  writeFileSync(join(options.outDir, 'results.md'), `${table}${links.replaceAll('benchmarks/', '')}`);
   log(`results in ${options.outDir}`);
   if (options.publish) {
-    const svg = (file: string) => readFileSync(join(options.outDir, file), 'utf8');
-    publishBenchmarks('peers', `${table}${charts}`, {
-      'summary.svg': svg('summary.svg'),
-      ...(degraded.length > 0 ? { 'timeline.svg': svg('timeline.svg') } : {}),
-    });
+    publishBenchmarks('peers', `${table}${links}`, charts);
     log('published to docs/benchmarks.md');
   }
 }

@@ -69,10 +69,12 @@ export function perRequest(
   requests: number,
 ): CostPerRequest | undefined {
   if (requests === 0) return undefined;
-  const n = requests;
   const allocated =
     before.allocatedBytes !== undefined && after.allocatedBytes !== undefined
-      ? { allocatedKb: Math.round(((after.allocatedBytes - before.allocatedBytes) / n / 1024) * 10) / 10 }
+      ? {
+          allocatedKb:
+            Math.round(((after.allocatedBytes - before.allocatedBytes) / requests / 1024) * 10) / 10,
+        }
       : {};
-  return { cpuUs: Math.round((after.cpuUs - before.cpuUs) / n), ...allocated };
+  return { cpuUs: Math.round((after.cpuUs - before.cpuUs) / requests), ...allocated };
 }

@@ -36,12 +36,20 @@ export function assertLoopback(url: string): string {
   return url;
 }
 
+/**
+ * How benchmark suppliers run: with fault injection, which production refuses, and without checking the
+ * gateway's assertions: the peer gateways cannot sign them. This gateway still signs every call, so its own
+ * cost is measured in full; the suppliers' verification cost falls on no target.
+ */
+export const BENCH_SUPPLIER_ENV: Readonly<Record<string, string>> = {
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'test',
+  SUPPLIER_VERIFY_ASSERTIONS: 'off',
+};
+
 export async function startEnvironment(): Promise<BenchEnvironment> {
   const quiet = { LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-  // Suppliers run with fault injection, which production refuses, and without checking the gateway's
-  // assertions: the peer gateways cannot sign them. This gateway still signs every call, so its own cost
-  // is measured in full; the suppliers' verification cost falls on no target.
-  const supplierEnv = { LOG_LEVEL: 'warn', NODE_ENV: 'test', SUPPLIER_VERIFY_ASSERTIONS: 'off' };
+  const supplierEnv = { ...BENCH_SUPPLIER_ENV };
   const [gp, hospital, redis, index] = await Promise.all([
     startSupplier('gp', supplierEnv),
     startSupplier('hospital', supplierEnv),

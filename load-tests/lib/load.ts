@@ -156,6 +156,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const result = await done;
   const peakRssMb = rss.stop();
   const costAfter = costBefore && (await plan.cost?.());
+  const cost = costBefore && costAfter && perRequest(costBefore, costAfter, samples.length);
   const answered = samples.filter((s) => s.kind !== 'error');
   const opened = transitions.find((t) => t.state === 'OPEN' || t.state === 'ISOLATED');
   const elapsedS = Math.min(plan.durationS, (performance.now() - start) / 1000);
@@ -175,9 +176,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     completeShare: samples.length === 0 ? 0 : complete / samples.length,
     groups,
     peakRssMb,
-    ...(costBefore && costAfter && samples.length > 0
-      ? { cost: perRequest(costBefore, costAfter, samples.length) }
-      : {}),
+    ...(cost ? { cost } : {}),
     transitions,
     samples,
     ...(aborted ? { aborted } : {}),

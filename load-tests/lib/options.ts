@@ -29,7 +29,14 @@ function list(value: string | undefined, known: readonly string[], what: string)
   return chosen;
 }
 
-function whole(value: string | undefined, fallback: number, min: number, max: number, name: string): number {
+/** A whole-number option within bounds, or a RangeError quoting the bad value. */
+export function whole(
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  name: string,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max)

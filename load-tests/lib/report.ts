@@ -72,10 +72,8 @@ export function summarise(records: readonly RunRecord[]): Summary[] {
 }
 
 function costOf(results: readonly LoadResult[]): { cpuUs?: number; allocatedKb?: number } {
-  // A run that answered nothing has no cost per request (older results stored one divided by 1).
-  const measured = results.filter((r) => r.requests > 0);
-  const cpu = measured.flatMap((r) => (r.cost ? [r.cost.cpuUs] : []));
-  const allocated = measured.flatMap((r) => (r.cost?.allocatedKb !== undefined ? [r.cost.allocatedKb] : []));
+  const cpu = results.flatMap((r) => (r.cost ? [r.cost.cpuUs] : []));
+  const allocated = results.flatMap((r) => (r.cost?.allocatedKb !== undefined ? [r.cost.allocatedKb] : []));
   return {
     ...(cpu.length > 0 ? { cpuUs: median(cpu) } : {}),
     ...(allocated.length > 0 ? { allocatedKb: Math.round(median(allocated)) } : {}),

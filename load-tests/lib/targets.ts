@@ -130,41 +130,38 @@ function ensurePeersInstalled(): void {
   execSync('npm ci --no-audit --no-fund', { cwd: PEERS_DIR, stdio: 'inherit' });
 }
 
-/** Built JavaScript with the production heap cap, as deployed (see docs/performance.md). */
-const startBuiltGateway = async (env: Record<string, string>) =>
+/**
+ * This gateway in front of the given suppliers, as deployed: built JavaScript with the production heap
+ * cap (docs/performance.md) and settings, plus `extra` settings. The scaling run builds its own markets.
+ */
+export const startGatewayFor = async (
+  suppliers: Parameters<typeof marketFile>[0],
+  env: BenchEnvironment,
+  extra: Record<string, string> = {},
+): Promise<RunningTarget> =>
   running(
     await launch({
       entry: 'dist/gateway/main.js',
       tsx: false,
       execArgv: [...GATEWAY_NODE_FLAGS, ...PROBE_FLAGS],
       output: 'inherit',
-      env,
+      env: { ...gatewayEnv(marketFile(suppliers), env), ...extra },
     }),
   );
-
-/** This gateway, built, in front of the given suppliers (the scaling run builds its own markets). */
-export const startGatewayFor = (
-  suppliers: Parameters<typeof marketFile>[0],
-  env: BenchEnvironment,
-): Promise<RunningTarget> => startBuiltGateway(gatewayEnv(marketFile(suppliers), env));
 
 export const TARGETS: Readonly<Record<string, Target>> = {
   gateway: {
     name: 'gateway',
     label: 'this gateway (breakers + cache + Redis)',
     ...record,
-    start: (env) => startBuiltGateway(gatewayEnv(marketFile([env.gp, env.hospital]), env)),
+    start: (env) => startGatewayFor([env.gp, env.hospital], env),
   },
   'gateway-apollo': {
     name: 'gateway-apollo',
     label: 'this gateway, every request through Apollo Server (PREPARED_OPERATIONS=off)',
     scenarios: ['healthy', 'healthy-c100'],
     ...record,
-    start: (env) =>
-      startBuiltGateway({
-        ...gatewayEnv(marketFile([env.gp, env.hospital]), env),
-        PREPARED_OPERATIONS: 'off',
-      }),
+    start: (env) => startGatewayFor([env.gp, env.hospital], env, { PREPARED_OPERATIONS: 'off' }),
   },
   market: {
     name: 'market',
@@ -178,7 +175,7 @@ export const TARGETS: Readonly<Record<string, Target>> = {
         ? 'gp-aurora'
         : 'rest',
     }),
-    start: async (env) => startBuiltGateway(gatewayEnv(marketFile([...(await env.market()).values()]), env)),
+    start: async (env) => startGatewayFor([...(await env.market()).values()], env),
   },
   apollo: {
     name: 'apollo',

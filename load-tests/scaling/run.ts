@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSupplier, type TestSupplier } from '../../lib/testbed/index.js';
 import { PRACTICES } from '../../subgraphs/synthetic/index.js';
-import { startEnvironment, type BenchEnvironment } from '../lib/environment.js';
+import { BENCH_SUPPLIER_ENV, startEnvironment, type BenchEnvironment } from '../lib/environment.js';
 import { runLoad } from '../lib/load.js';
+import { whole } from '../lib/options.js';
 import { benchPatients } from '../lib/patients.js';
 import { publishBenchmarks } from '../lib/publish.js';
 import { startGatewayFor, type RunningTarget } from '../lib/targets.js';
@@ -21,27 +22,17 @@ import { patientsWorkload, sectionsWorkload, type Workload } from './workloads.j
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '8' },
-    warmup: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '20' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
     quick: { type: 'boolean', default: false },
     publish: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
-const durationS = quick ? 3 : Number(values.duration);
-const warmupS = quick ? 1 : Number(values.warmup);
-const connections = Number(values.connections);
-for (const [name, v, max] of [
-  ['duration', durationS, 600],
-  ['warmup', warmupS, 60],
-  ['connections', connections, 1000],
-] as const) {
-  if (!Number.isInteger(v) || v < 1 || v > max) {
-    console.error(`--${name} must be a whole number from 1 to ${max}, got "${v}"`);
-    process.exit(2);
-  }
-}
+const durationS = quick ? 3 : whole(values.duration, 8, 1, 600, 'duration');
+const warmupS = quick ? 1 : whole(values.warmup, 2, 1, 60, 'warmup');
+const connections = whole(values.connections, 20, 1, 1_000, 'connections');
 const CLINIC_LIST = 20;
 const log = (line: string) => console.log(`[scaling ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const points: Point[] = [];
@@ -77,12 +68,11 @@ async function measure(dimension: Dimension, x: number, gateway: RunningTarget, 
 
 /** The market's GP practices split among `k` GP systems (names gp-s1..gp-sk), each its own process. */
 async function gpSystems(k: number): Promise<TestSupplier[]> {
-  const env = { LOG_LEVEL: 'warn', NODE_ENV: 'test', SUPPLIER_VERIFY_ASSERTIONS: 'off' };
   const share = (i: number) => PRACTICES.filter((_, p) => p % k === i).map((p) => p.odsCode);
   const systems = await Promise.all(
     Array.from({ length: k }, (_, i) =>
       startSupplier(`gp-s${i + 1}`, {
-        ...env,
+        ...BENCH_SUPPLIER_ENV,
         SUPPLIER_KIND: 'gp-system',
         SUPPLIER_ORGANISATIONS: share(i).join(','),
       }),
