@@ -94,15 +94,17 @@ async function start(
     exporter: deps.traceExporter,
   });
   if (tracing) life.onClose(() => tracing.shutdown());
-  const audit = createAuditSink(config.auditLog);
+  const audit = createAuditSink(config.audit);
   life.onClose(() => audit.close());
-  // A replica that cannot write its audit trail must not take traffic (/readyz and the ready gauge alike).
-  const ready = () => life.phase === 'serving' && audit.healthy;
+  // A replica that cannot write its audit trail, or is behind with it, must not take traffic (/readyz and
+  // the ready gauge alike).
+  const ready = () => life.phase === 'serving' && audit.healthy && !audit.behind;
   const metrics = new GatewayMetrics({
     cacheHealth: () => cache.health(),
     now: () => clock.now(),
     ready,
     auditHealthy: () => audit.healthy,
+    auditBacklogBytes: () => audit.backlogBytes,
   });
   const decisions = new DecisionStore({
     redisUrl: config.cache.redisUrl,

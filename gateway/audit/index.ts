@@ -3,6 +3,6 @@
  * request, as JSON lines to AUDIT_LOG. Always on.
  */
 export { auditPlugin } from './plugin.js';
-export { createAuditSink, type AuditSink } from './sink.js';
+export { createAuditSink, type AuditSink, type AuditSinkOptions } from './sink.js';
 export { requestedPatientFields } from './fields.js';
 export type { AccessDenied, PatientLookup, RecordAccess } from './record.js';

@@ -9,6 +9,7 @@ import { registerSecret } from '../../lib/redact.js';
 import { DOMAIN_NAMES } from '../../schema/index.js';
 import { DEFAULT_POPULATION } from '../../subgraphs/synthetic/index.js';
 import { pemBlocks, type AssertionSettings, type AuthSettings } from '../auth/index.js';
+import type { AuditSinkOptions } from '../audit/index.js';
 import type { CacheSettings } from '../cache/index.js';
 import { loadMarket, type Market, type MarketSupplier } from '../directory/index.js';
 import { BREAKER_VARIABLES, supplierBreaker } from './breakers.js';
@@ -49,8 +50,8 @@ export interface GatewayConfig {
   /** This replica's name in shared ops decisions and logs. */
   readonly replica: string;
   readonly auth: AuthSettings;
-  /** `stdout` or a file path: where audit records are appended. */
-  readonly auditLog: string;
+  /** Where audit records are appended (`stdout` or a file path), and the backlog it may fall behind by. */
+  readonly audit: AuditSinkOptions;
   /** The signed assertions that tell each supplier who is asking. */
   readonly assertions: AssertionSettings;
   /** OpenTelemetry traces: off unless OTEL_TRACES=on; where spans go and the service they name. */
@@ -128,6 +129,7 @@ const schema = z.object({
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   AUDIT_LOG: z.string().min(1, 'must be stdout or a file path').default('stdout'),
+  AUDIT_MAX_BACKLOG_MB: integer(16, 1, 1_024),
   ASSERTION_SIGNING_KEY: z.string().optional(),
   ASSERTION_PUBLISHED_KEYS: z.string().optional(),
   ASSERTION_ISSUER: z.string().min(1).max(200).default('patient-record-gateway'),
@@ -278,7 +280,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     ops: opsSettings(parsed),
     replica: parsed.GATEWAY_REPLICA_ID ?? `${hostname()}-${process.pid}`,
     auth: authSettings(parsed),
-    auditLog: parsed.AUDIT_LOG,
+    audit: { destination: parsed.AUDIT_LOG, maxBacklogBytes: parsed.AUDIT_MAX_BACKLOG_MB * 1_048_576 },
     assertions: {
       signingKeyPem: parsed.ASSERTION_SIGNING_KEY || undefined,
       publishedKeysPem: pemBlocks(parsed.ASSERTION_PUBLISHED_KEYS),

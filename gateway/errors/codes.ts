@@ -59,6 +59,8 @@ export const ErrorCode = {
   OPERATION_NOT_SUPPORTED: { status: 400, scope: 'request' },
   /** Automatic persisted queries are not accepted: send the query text. */
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 400, scope: 'request' },
+  /** The replica cannot audit promptly (its audit trail failed, or is behind by more than AUDIT_MAX_BACKLOG_MB). */
+  AUDIT_UNAVAILABLE: { status: 503, scope: 'request' },
   /** A bug in the gateway. Details are logged, never returned. */
   INTERNAL_SERVER_ERROR: { status: 500, scope: 'request' },
 } as const satisfies Record<string, { status: number; scope: 'field' | 'request' }>;

@@ -105,6 +105,15 @@ export async function startClinicalEndpoint(
   const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     const [path, search = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
     if (path !== '/graphql') throw new RejectedRequest('NOT_FOUND', `no route ${path}; query /graphql`);
+    // Before anything is read or looked up: an access that cannot be audited promptly is not served.
+    if (!options.audit.healthy) {
+      throw new RejectedRequest('AUDIT_UNAVAILABLE', 'this replica cannot write its audit trail');
+    }
+    if (options.audit.behind) {
+      throw new RejectedRequest('AUDIT_UNAVAILABLE', 'the audit trail is catching up; retry shortly', {
+        'retry-after': '1',
+      });
+    }
     const auth = await options.authenticate(req.headers);
     if (!auth.ok) {
       const denied: AccessDenied = {

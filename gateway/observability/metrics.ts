@@ -35,6 +35,8 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
     ready?: () => boolean;
     /** Whether the audit trail can be written (AuditSink.healthy); without it `..._audit_sink_up` has none. */
     auditHealthy?: () => boolean;
+    /** Audit bytes accepted but not yet written (AuditSink.backlogBytes). */
+    auditBacklogBytes?: () => number;
   }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -134,6 +136,14 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
       'Whether the audit trail can be written: 1 up, 0 once a write has failed (it stays 0 until the process restarts)',
       options.auditHealthy,
     );
+    new Gauge({
+      name: 'patient_gateway_audit_backlog_bytes',
+      help: 'Audit bytes accepted but not yet written; over AUDIT_MAX_BACKLOG_MB the replica refuses clinical requests (AUDIT_UNAVAILABLE) and is not ready',
+      registers,
+      collect() {
+        if (options.auditBacklogBytes) this.set(options.auditBacklogBytes());
+      },
+    });
     this.now = options.now;
   }
 

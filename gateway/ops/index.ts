@@ -52,6 +52,7 @@ export async function startOps(settings: OpsSettings, parts: OpsParts): Promise<
     }),
     readiness: () => ({
       ready: parts.ready(),
+      audit: parts.audit.healthy ? (parts.audit.behind ? 'behind' : 'ok') : 'failing',
       suppliers: parts.suppliers.list().map((s) => ({ name: s.name, state: s.breaker.state })),
       cache: parts.cache.health().map((t) => ({ tier: t.tier, status: t.status })),
       registry: (({ source, revision, problem }) => ({ source, revision, problem }))(parts.registry.view()),

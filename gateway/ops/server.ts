@@ -26,6 +26,8 @@ export interface OpsServerOptions {
   /** What /readyz shows: open to probes, so states only (no hosts, error texts or counts), and cheap. */
   readonly readiness: () => {
     readonly ready: boolean;
+    /** The audit trail: `ok`, `behind` (over AUDIT_MAX_BACKLOG_MB: catching up) or `failing` (a write failed). */
+    readonly audit: 'ok' | 'behind' | 'failing';
     readonly suppliers: readonly { readonly name: string; readonly state: string }[];
     readonly cache: readonly { readonly tier: string; readonly status: string }[];
     /** Says when the replica serves its last-known-good registry copy because Redis was down at start. */
