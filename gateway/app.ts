@@ -95,7 +95,8 @@ async function start(
   });
   if (tracing) life.onClose(() => tracing.shutdown());
   const audit = createAuditSink(config.audit);
-  life.onClose(() => audit.close());
+  // A destination that stalls past the close step loses what is still waiting, and the error says so.
+  life.onClose(() => audit.close(), 'audit trail');
   // A replica that cannot write its audit trail, or is behind with it, must not take traffic (/readyz and
   // the ready gauge alike).
   const ready = () => life.phase === 'serving' && audit.healthy && !audit.behind;
@@ -105,6 +106,7 @@ async function start(
     ready,
     auditHealthy: () => audit.healthy,
     auditBacklogBytes: () => audit.backlogBytes,
+    auditBehind: () => audit.behind,
   });
   const decisions = new DecisionStore({
     redisUrl: config.cache.redisUrl,

@@ -21,8 +21,24 @@ export class Lifecycle {
     private readonly logger: Logger,
   ) {}
 
-  onClose(close: () => Promise<unknown>): void {
-    this.closers.push(close);
+  /** `part` names it in the error logged if it does not close within CLOSE_STEP_MS. */
+  onClose(close: () => Promise<unknown>, part = 'a part'): void {
+    this.closers.push(async () => {
+      let timer: unknown;
+      const late = new Promise<boolean>(
+        (resolve) => (timer = this.clock.setTimeout(() => resolve(true), CLOSE_STEP_MS)),
+      );
+      const tooLate = await Promise.race([
+        close().then(
+          () => false,
+          () => false,
+        ),
+        late,
+      ]);
+      this.clock.clearTimeout(timer);
+      if (tooLate)
+        this.logger.error({ part, waitedMs: CLOSE_STEP_MS }, 'did not close in time; stopping without it');
+    });
   }
 
   /**
@@ -32,12 +48,7 @@ export class Lifecycle {
   close(): Promise<void> {
     this.phase = 'draining';
     this.closing ??= (async () => {
-      for (const close of this.closers.splice(0).reverse()) {
-        let timer: unknown;
-        const late = new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, CLOSE_STEP_MS)));
-        await Promise.race([close().catch(() => undefined), late]);
-        this.clock.clearTimeout(timer);
-      }
+      for (const close of this.closers.splice(0).reverse()) await close();
     })();
     return this.closing;
   }

@@ -12,7 +12,9 @@ export type { Logger };
 export function createLogger(
   name: string,
   options: LoggerOptions = {},
-  destination: DestinationStream = pino.destination({ dest: 1, sync: true }),
+  // process.stdout itself, not a second writer on descriptor 1: the audit trail (AUDIT_LOG=stdout) writes
+  // through the same stream, so a log line can never land inside an audit line when the pipe is full.
+  destination: DestinationStream = process.stdout,
 ): Logger {
   return pino(
     {

@@ -13,9 +13,10 @@ export interface AuditSink {
   /** Bytes accepted but not yet written to the destination. */
   readonly backlogBytes: number;
   /**
-   * True while the backlog is over its limit: the destination is slower than records arrive. New clinical
-   * requests are refused (AUDIT_UNAVAILABLE) and readiness fails until it catches up, so every access is still
-   * written and the backlog cannot grow until the process runs out of memory.
+   * True from when the backlog goes over its limit (the destination is slower than records arrive) until it
+   * is back under half of it, so a replica does not flap between refusing and serving. Meanwhile new clinical
+   * requests are refused (AUDIT_UNAVAILABLE) and readiness fails, so the backlog stops growing before the
+   * heap runs out. The limit is checked as requests are admitted: requests already running still add theirs.
    */
   readonly behind: boolean;
   close(): Promise<void>;
@@ -26,6 +27,16 @@ export interface AuditSinkOptions {
   readonly destination: string;
   /** The backlog above which the sink is `behind` (AUDIT_MAX_BACKLOG_MB). */
   readonly maxBacklogBytes: number;
+}
+
+/** Behind from when the backlog goes over `limit` until it is at most half of it (AuditSink.behind). */
+export function behindRule(limit: number): (backlogBytes: number) => boolean {
+  let behind = false;
+  return (backlog) => {
+    if (backlog > limit) behind = true;
+    else if (backlog <= limit / 2) behind = false;
+    return behind;
+  };
 }
 
 /**
@@ -41,7 +52,8 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const { destination, maxBacklogBytes } = options;
   let stream: Writable;
   if (destination === 'stdout') {
-    // Node's own stdout stream: it waits out a full pipe (a slow log collector) instead of failing.
+    // Node's own stdout stream, which the logs also use (lib/logger.ts): one writer on the descriptor, so
+    // lines never interleave, and a full pipe (a slow log collector) is waited out instead of failing.
     stream = process.stdout;
   } else {
     mkdirSync(dirname(destination), { recursive: true });
@@ -49,6 +61,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
     stream = createWriteStream('', { fd: openSync(destination, 'a') });
   }
   let healthy = true;
+  const behind = behindRule(maxBacklogBytes);
   stream.on('error', () => (healthy = false));
   return {
     write(record) {
@@ -61,7 +74,7 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
       return stream.writableLength;
     },
     get behind() {
-      return stream.writableLength > maxBacklogBytes;
+      return behind(stream.writableLength);
     },
     // Resolves once every record is written (or the stream has failed): a stopping process never exits with
     // records unwritten.

@@ -77,6 +77,16 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
+function refuseUnlessAuditing(audit: AuditSink): void {
+  if (!audit.healthy)
+    throw new RejectedRequest('AUDIT_UNAVAILABLE', 'this replica cannot write its audit trail');
+  if (audit.behind) {
+    throw new RejectedRequest('AUDIT_UNAVAILABLE', 'the audit trail is catching up; retry shortly', {
+      'retry-after': '1',
+    });
+  }
+}
+
 function reject(res: ServerResponse, error: RejectedRequest, requestId: string): void {
   const body = requestErrorBody(error.code, error.message);
   // The rest of an oversized body is dropped as it arrives; a client that keeps sending is cut off.
@@ -105,15 +115,6 @@ export async function startClinicalEndpoint(
   const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     const [path, search = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
     if (path !== '/graphql') throw new RejectedRequest('NOT_FOUND', `no route ${path}; query /graphql`);
-    // Before anything is read or looked up: an access that cannot be audited promptly is not served.
-    if (!options.audit.healthy) {
-      throw new RejectedRequest('AUDIT_UNAVAILABLE', 'this replica cannot write its audit trail');
-    }
-    if (options.audit.behind) {
-      throw new RejectedRequest('AUDIT_UNAVAILABLE', 'the audit trail is catching up; retry shortly', {
-        'retry-after': '1',
-      });
-    }
     const auth = await options.authenticate(req.headers);
     if (!auth.ok) {
       const denied: AccessDenied = {
@@ -126,6 +127,8 @@ export async function startClinicalEndpoint(
       options.audit.write(denied);
       throw new RejectedRequest('UNAUTHENTICATED', auth.message);
     }
+    // Before anything is read or looked up: an access that cannot be audited promptly is not served.
+    refuseUnlessAuditing(options.audit);
     if (req.method !== 'POST') {
       throw new RejectedRequest(
         'METHOD_NOT_ALLOWED',
@@ -151,6 +154,8 @@ export async function startClinicalEndpoint(
     let response = await options.prepared?.serve(httpGraphQLRequest, context);
     options.answeredBy?.(response ? 'prepared' : 'apollo');
     response ??= await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => context });
+    // A write that failed while this request ran: its records may be lost, so its answer is withheld too.
+    if (!options.audit.healthy) refuseUnlessAuditing(options.audit);
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.setHeader('x-request-id', requestId);
     // Patient data: no browser or proxy may keep a copy (the gateway's own cache is governed; theirs are not).

@@ -37,6 +37,8 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
     auditHealthy?: () => boolean;
     /** Audit bytes accepted but not yet written (AuditSink.backlogBytes). */
     auditBacklogBytes?: () => number;
+    /** Whether the audit trail is behind (AuditSink.behind); without it `..._audit_behind` has none. */
+    auditBehind?: () => boolean;
   }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -136,9 +138,14 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
       'Whether the audit trail can be written: 1 up, 0 once a write has failed (it stays 0 until the process restarts)',
       options.auditHealthy,
     );
+    flag(
+      'patient_gateway_audit_behind',
+      'Whether the audit trail is behind: 1 from when its backlog passes AUDIT_MAX_BACKLOG_MB until it is under half of it (clinical requests are refused with AUDIT_UNAVAILABLE meanwhile)',
+      options.auditBehind,
+    );
     new Gauge({
       name: 'patient_gateway_audit_backlog_bytes',
-      help: 'Audit bytes accepted but not yet written; over AUDIT_MAX_BACKLOG_MB the replica refuses clinical requests (AUDIT_UNAVAILABLE) and is not ready',
+      help: 'Audit bytes accepted but not yet written (see patient_gateway_audit_behind)',
       registers,
       collect() {
         if (options.auditBacklogBytes) this.set(options.auditBacklogBytes());

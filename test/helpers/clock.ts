@@ -19,6 +19,11 @@ export class FakeClock implements Clock {
     this.timers = this.timers.filter((t) => t.id !== handle);
   };
 
+  /** How many timers wait to fire. */
+  pending(): number {
+    return this.timers.length;
+  }
+
   /** Sets the time outright, backwards included (a clock step); due timers are not run. */
   set(ms: number): void {
     this.current = ms;

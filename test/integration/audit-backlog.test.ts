@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,18 +17,19 @@ const clinic = population.patients.slice(300, 350).map((p) => p.demographics.nhs
  */
 describe('an audit trail that falls behind or fails', () => {
   let processes: TestProcesses;
-  let gateway: RunningGateway;
-  let reader: ChildProcess;
+  let gateway: RunningGateway | undefined;
+  let reader: ChildProcess | undefined;
   let written: string;
+  let dir: string | undefined;
 
   const ask = (requestId: string) =>
-    fetch(gateway.url, {
+    fetch(gateway!.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': requestId },
       body: JSON.stringify({ query: PATIENTS, variables: { ns: clinic } }),
     });
   const readyz = async () => {
-    const response = await fetch(`${gateway.ops.url}/readyz`);
+    const response = await fetch(`${gateway!.ops.url}/readyz`);
     return { status: response.status, body: (await response.json()) as { audit: string } };
   };
   const codesOf = async (response: Response) =>
@@ -48,7 +49,7 @@ describe('an audit trail that falls behind or fails', () => {
   });
 
   beforeEach(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'prag-audit-backlog-'));
+    dir = mkdtempSync(join(tmpdir(), 'prag-audit-backlog-'));
     const fifo = join(dir, 'audit.fifo');
     written = join(dir, 'written.log');
     execFileSync('mkfifo', [fifo]);
@@ -60,9 +61,14 @@ describe('an audit trail that falls behind or fails', () => {
   });
 
   afterEach(async () => {
-    reader.kill('SIGCONT');
-    await gateway.close();
-    reader.kill('SIGKILL');
+    try {
+      reader?.kill('SIGCONT');
+      await gateway?.close();
+    } finally {
+      reader?.kill('SIGKILL');
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      [gateway, reader, dir] = [undefined, undefined, undefined];
+    }
   });
 
   afterAll(async () => {
@@ -71,7 +77,7 @@ describe('an audit trail that falls behind or fails', () => {
 
   it('refuses new requests and reports itself unready while behind, then catches up with nothing lost', async () => {
     expect((await ask('before-0')).status).toBe(200);
-    reader.kill('SIGSTOP');
+    reader!.kill('SIGSTOP');
     // Each answered request adds 50 records to a backlog nobody drains; soon it is over 1 MiB.
     const served = ['before-0'];
     let refused: Response | undefined;
@@ -85,11 +91,11 @@ describe('an audit trail that falls behind or fails', () => {
     expect(await codesOf(refused!)).toEqual(['AUDIT_UNAVAILABLE']);
     expect(served.length).toBeGreaterThan(10);
     expect(await readyz()).toMatchObject({ status: 503, body: { audit: 'behind' } });
-    const metrics = await (await fetch(`${gateway.ops.url}/metrics`)).text();
+    const metrics = await (await fetch(`${gateway!.ops.url}/metrics`)).text();
     const backlog = Number(/^patient_gateway_audit_backlog_bytes (\d+)$/m.exec(metrics)?.[1]);
     expect(backlog).toBeGreaterThan(1_048_576);
 
-    reader.kill('SIGCONT');
+    reader!.kill('SIGCONT');
     await eventually(async () => (await readyz()).status === 200, 10_000, 'the replica to be ready again');
     expect((await readyz()).body.audit).toBe('ok');
     expect((await ask('after-0')).status).toBe(200);
@@ -106,9 +112,9 @@ describe('an audit trail that falls behind or fails', () => {
   it('once a write fails, refuses every clinical request and stays unready', async () => {
     expect((await ask('before-0')).status).toBe(200);
     // The only reader gone: the next write to the FIFO fails (EPIPE), as a write to a lost volume would.
-    reader.kill('SIGKILL');
+    reader!.kill('SIGKILL');
     await eventually(
-      () => reader.exitCode !== null || reader.signalCode !== null,
+      () => reader!.exitCode !== null || reader!.signalCode !== null,
       5_000,
       'the reader to exit',
     );
@@ -119,7 +125,7 @@ describe('an audit trail that falls behind or fails', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBeNull();
     expect(await codesOf(refused)).toEqual(['AUDIT_UNAVAILABLE']);
-    const metrics = await (await fetch(`${gateway.ops.url}/metrics`)).text();
+    const metrics = await (await fetch(`${gateway!.ops.url}/metrics`)).text();
     expect(metrics).toMatch(/^patient_gateway_audit_sink_up 0$/m);
   });
 });
