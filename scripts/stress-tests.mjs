@@ -80,4 +80,6 @@ for (let run = 1; run <= runs; run++) {
 }
 console.log(`\n${runs - failedRuns}/${runs} runs passed with ${busy} cores kept busy`);
 for (const [name, count] of failures) console.log(`  ${count}× ${name}`);
+// The busy loops would keep this process alive (and the cores busy) for ever: stop them now, not on 'exit'.
+stopAll();
 process.exitCode = failedRuns === 0 ? 0 : 1;
