@@ -88,7 +88,7 @@ async function start(
 ): Promise<RunningGateway> {
   const { clock, logger } = deps;
   // First opened, so last closed: the spans of the final requests are exported before it stops.
-  const tracing = startTracing(config.tracing, {
+  const tracing = await startTracing(config.tracing, {
     logger,
     replica: config.replica,
     exporter: deps.traceExporter,

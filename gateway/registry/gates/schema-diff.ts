@@ -1,4 +1,3 @@
-import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import type { GraphQLSchema } from 'graphql';
 import type { OperationUse } from '../../usage/index.js';
 
@@ -23,6 +22,9 @@ export async function breakingChanges(
   before: GraphQLSchema,
   after: GraphQLSchema,
 ): Promise<BreakingChange[]> {
+  // Loaded on first use: only registry checks need it, so a replica that never checks one does not hold it
+  // (see startTracing for the memory this saves).
+  const { CriticalityLevel, diff } = await import('@graphql-inspector/core');
   const changes = await diff(before, after);
   return changes
     .filter((c) => c.criticality.level === CriticalityLevel.Breaking)
