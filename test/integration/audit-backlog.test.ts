@@ -1,9 +1,6 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
+import { pausableFifo, type PausableFifo } from '../helpers/fifo.js';
 import { eventually, startProcesses, startTestGateway, type TestProcesses } from '../helpers/gateway.js';
 import { population } from '../helpers/scenario.js';
 
@@ -12,15 +9,12 @@ const clinic = population.patients.slice(300, 350).map((p) => p.demographics.nhs
 
 /**
  * An audit destination that stops taking records (a stalled disk or log collector), made real: AUDIT_LOG is
- * a FIFO whose only reader is a `cat` this test pauses with SIGSTOP and resumes with SIGCONT. The reader
- * holds the FIFO open for writing too (`<>`), so the gateway's opening and closing it never ends its input.
+ * a FIFO whose only reader this test pauses, resumes or kills (helpers/fifo.ts).
  */
 describe('an audit trail that falls behind or fails', () => {
   let processes: TestProcesses;
   let gateway: RunningGateway | undefined;
-  let reader: ChildProcess | undefined;
-  let written: string;
-  let dir: string | undefined;
+  let fifo: PausableFifo | undefined;
 
   const ask = (requestId: string) =>
     fetch(gateway!.url, {
@@ -37,37 +31,31 @@ describe('an audit trail that falls behind or fails', () => {
       (e) => e.extensions.code,
     );
   const accessRecords = () =>
-    existsSync(written)
-      ? readFileSync(written, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('"type":"record-access"'))
-          .map((l) => JSON.parse(l) as { requestId: string })
-      : [];
+    fifo!
+      .read()
+      .split('\n')
+      .filter((l) => l.includes('"type":"record-access"'))
+      .map((l) => JSON.parse(l) as { requestId: string });
 
   beforeAll(async () => {
     processes = await startProcesses();
   });
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'prag-audit-backlog-'));
-    const fifo = join(dir, 'audit.fifo');
-    written = join(dir, 'written.log');
-    execFileSync('mkfifo', [fifo]);
-    reader = spawn('sh', ['-c', 'exec cat <> "$0" > "$1"', fifo, written], { stdio: 'ignore' });
+    fifo = pausableFifo('prag-audit-backlog-');
     gateway = await startTestGateway([processes.gp, processes.hospital], {
-      AUDIT_LOG: fifo,
+      AUDIT_LOG: fifo.path,
       AUDIT_MAX_BACKLOG_MB: '1',
     });
   });
 
   afterEach(async () => {
     try {
-      reader?.kill('SIGCONT');
+      fifo?.resume();
       await gateway?.close();
     } finally {
-      reader?.kill('SIGKILL');
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      [gateway, reader, dir] = [undefined, undefined, undefined];
+      fifo?.remove();
+      [gateway, fifo] = [undefined, undefined];
     }
   });
 
@@ -77,7 +65,7 @@ describe('an audit trail that falls behind or fails', () => {
 
   it('refuses new requests and reports itself unready while behind, then catches up with nothing lost', async () => {
     expect((await ask('before-0')).status).toBe(200);
-    reader!.kill('SIGSTOP');
+    fifo!.pause();
     // Each answered request adds 50 records to a backlog nobody drains; soon it is over 1 MiB.
     const served = ['before-0'];
     let refused: Response | undefined;
@@ -95,7 +83,7 @@ describe('an audit trail that falls behind or fails', () => {
     const backlog = Number(/^patient_gateway_audit_backlog_bytes (\d+)$/m.exec(metrics)?.[1]);
     expect(backlog).toBeGreaterThan(1_048_576);
 
-    reader!.kill('SIGCONT');
+    fifo!.resume();
     await eventually(async () => (await readyz()).status === 200, 10_000, 'the replica to be ready again');
     expect((await readyz()).body.audit).toBe('ok');
     expect((await ask('after-0')).status).toBe(200);
@@ -112,12 +100,8 @@ describe('an audit trail that falls behind or fails', () => {
   it('once a write fails, refuses every clinical request and stays unready', async () => {
     expect((await ask('before-0')).status).toBe(200);
     // The only reader gone: the next write to the FIFO fails (EPIPE), as a write to a lost volume would.
-    reader!.kill('SIGKILL');
-    await eventually(
-      () => reader!.exitCode !== null || reader!.signalCode !== null,
-      5_000,
-      'the reader to exit',
-    );
+    fifo!.kill();
+    await eventually(() => fifo!.exited, 5_000, 'the reader to exit');
     await ask('lost-0');
     await eventually(async () => (await readyz()).body.audit === 'failing', 5_000, 'the failure to be seen');
     expect((await readyz()).status).toBe(503);

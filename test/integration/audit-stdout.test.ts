@@ -1,54 +1,46 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { pausableFifo } from '../helpers/fifo.js';
 import { eventually } from '../helpers/gateway.js';
 
 const RECORDS = 5_000;
 const LOG_LINES = RECORDS / 20;
 
 /**
- * AUDIT_LOG=stdout, as in the container image, with stdout a real pipe (a FIFO) whose reader is paused until
- * the writer has handed everything over: the pipe is full, and writes are partial. The reader holds the FIFO
- * open for writing too (`<>`), so it never sees the end of its input; it is killed when done.
+ * AUDIT_LOG=stdout, as in the container image, with stdout a real pipe (a FIFO, helpers/fifo.ts) whose reader
+ * is paused until the writer has handed everything over: the pipe is full, and writes are partial.
  */
 describe('the audit trail on stdout', () => {
   it('never interleaves with log lines, even when the pipe is full', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'prag-audit-stdout-'));
-    const fifo = join(dir, 'stdout.fifo');
-    const out = join(dir, 'stdout.log');
-    execFileSync('mkfifo', [fifo]);
-    const processes: ChildProcess[] = [];
+    const fifo = pausableFifo('prag-audit-stdout-');
+    let writer: ChildProcess | undefined;
     try {
-      const reader = spawn('sh', ['-c', 'exec cat <> "$0" > "$1"', fifo, out], { stdio: 'ignore' });
-      processes.push(reader);
-      reader.kill('SIGSTOP');
-      const writer = spawn(
+      fifo.pause();
+      const child = spawn(
         'sh',
         [
           '-c',
           'exec "$0" --import tsx test/helpers/stdout-writer.ts "$1" > "$2"',
           process.execPath,
           String(RECORDS),
-          fifo,
+          fifo.path,
         ],
         { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } },
       );
-      processes.push(writer);
+      writer = child;
       let stderr = '';
-      writer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => writer.once('exit', resolve));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       // A writer that blocks on the full pipe instead (a second, synchronous writer on the descriptor) never
       // says so: the reader resumes after 5 s anyway (the writer has started by then), which is when such lines
       // would interleave.
       await eventually(() => stderr.includes('written'), 5_000, 'the writer to hand everything over').catch(
         () => undefined,
       );
-      reader.kill('SIGCONT');
+      fifo.resume();
       expect(await exited).toBe(0);
       expect(stderr).toContain('closed');
-      const lines = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []);
+      const lines = () => fifo.read().split('\n').filter(Boolean);
       await eventually(() => lines().length >= RECORDS + LOG_LINES, 10_000, 'every line to reach the reader');
       const parsed = lines().map((line): { type?: string; msg?: string; broken?: string } => {
         try {
@@ -61,11 +53,8 @@ describe('the audit trail on stdout', () => {
       expect(parsed.filter((p) => p.type === 'record-access')).toHaveLength(RECORDS);
       expect(parsed.filter((p) => p.msg === 'a log line between audit records')).toHaveLength(LOG_LINES);
     } finally {
-      for (const p of processes) {
-        p.kill('SIGCONT');
-        p.kill('SIGKILL');
-      }
-      rmSync(dir, { recursive: true, force: true });
+      writer?.kill('SIGKILL');
+      fifo.remove();
     }
   });
 });
