@@ -13,3 +13,4 @@ export {
   type PreparedRun,
 } from './prepared.js';
 export { formatErrors, type FormatError } from './errors.js';
+export { installOperationMemo } from './operation-memo.js';
