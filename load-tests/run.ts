@@ -61,7 +61,7 @@ async function measure(target: Target, scenarioName: string, repeat: number): Pr
   let t = running.get(target.name);
   if (!t) {
     log(`starting ${target.label}`);
-    t = await target.start(e);
+    t = await target.start(e, { gatewayNodeFlags: options.gatewayNodeFlags });
     running.set(target.name, t);
   }
   await healthy(target, t.url);

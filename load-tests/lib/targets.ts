@@ -36,12 +36,18 @@ const running = (launched: Launched): RunningTarget => ({
   stop: () => launched.stop(),
 });
 
+/** What the command line says about how targets run. */
+export interface TargetSettings {
+  /** Node flags the `gateway-flags` target adds to the production ones (`--gateway-node-flags`). */
+  readonly gatewayNodeFlags: readonly string[];
+}
+
 export interface Target {
   readonly name: string;
   readonly label: string;
   /** Scenarios that make sense for it (the subgraph floor cannot survive its own supplier being killed). */
   readonly scenarios?: readonly string[];
-  start(env: BenchEnvironment): Promise<RunningTarget>;
+  start(env: BenchEnvironment, settings: TargetSettings): Promise<RunningTarget>;
   readonly body: (nhsNumber: string) => string;
   readonly verify: (body: string, nhsNumber: string) => Verdict;
 }
@@ -138,12 +144,13 @@ export const startGatewayFor = async (
   suppliers: Parameters<typeof marketFile>[0],
   env: BenchEnvironment,
   extra: Record<string, string> = {},
+  nodeFlags: readonly string[] = [],
 ): Promise<RunningTarget> =>
   running(
     await launch({
       entry: 'dist/gateway/main.js',
       tsx: false,
-      execArgv: [...GATEWAY_NODE_FLAGS, ...PROBE_FLAGS],
+      execArgv: [...GATEWAY_NODE_FLAGS, ...nodeFlags, ...PROBE_FLAGS],
       output: 'inherit',
       env: { ...gatewayEnv(marketFile(suppliers), env), ...extra },
     }),
@@ -155,6 +162,14 @@ export const TARGETS: Readonly<Record<string, Target>> = {
     label: 'this gateway (breakers + cache + Redis)',
     ...record,
     start: (env) => startGatewayFor([env.gp, env.hospital], env),
+  },
+  // Not run unless named: the same gateway with the Node flags of --gateway-node-flags added, so a runtime
+  // setting (a heap size, a GC flag) is measured against `gateway` in the same rotation, run by run.
+  'gateway-flags': {
+    name: 'gateway-flags',
+    label: 'this gateway with extra Node flags (--gateway-node-flags)',
+    ...record,
+    start: (env, settings) => startGatewayFor([env.gp, env.hospital], env, {}, settings.gatewayNodeFlags),
   },
   'gateway-apollo': {
     name: 'gateway-apollo',
