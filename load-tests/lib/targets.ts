@@ -203,7 +203,9 @@ export const TARGETS: Readonly<Record<string, Target>> = {
           tsx: false,
           execArgv: PROBE_FLAGS,
           output: 'inherit',
-          env: { ...BENCH_ENV, SUPERGRAPH_FILE: env.supergraphFile },
+          // Without this, @apollo/gateway probes cloud metadata endpoints at start-up and schedules an
+          // hourly metrics export to Apollo: the benchmark talks to 127.0.0.1 only, as this gateway does.
+          env: { ...BENCH_ENV, SUPERGRAPH_FILE: env.supergraphFile, APOLLO_TELEMETRY_DISABLED: '1' },
         }),
       ),
   },
