@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
+import { operationMemoCounts } from '../../gateway/execution/operation-memo.js';
 import { startSupplier, type TestSupplier } from '../../lib/testbed/index.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { operations } from '../helpers/operations.js';
@@ -133,6 +134,21 @@ describe('the prepared path against Apollo Server, operation by operation', () =
         }),
         { numRuns: RUNS, seed: SEED },
       );
+      // The prepared path runs on the operation the memo keeps: one document, four requests. The first goes
+      // through Apollo Server (one build, against the gateway's schema), the second prepares and builds
+      // against the prepared path's schema, and the rest reuse that build.
+      const memo = operationMemoCounts();
+      const kept = { query: 'query Kept($n: String!) { kept: patient(nhsNumber: $n) { nhsNumber } }' };
+      for (let i = 0; i < 4; i++)
+        expect(
+          (await send(prepared.url, `kept-${i}`, { ...kept, variables: { n: NUMBERS[0] } })).status,
+        ).toBe(200);
+      const after = operationMemoCounts();
+      expect({ built: after.built - memo.built, reused: after.reused - memo.reused }).toEqual({
+        built: 2,
+        reused: 2,
+      });
+
       let compared = 0;
       // Second requests the prepared path must answer: a valid operation, an Accept header it serves.
       let expectPrepared = 0;

@@ -1,8 +1,12 @@
-import { buildSchema, operationFromDocument } from '@apollo/federation-internals';
+import { buildSchema, operationFromDocument, type Operation } from '@apollo/federation-internals';
 import { parse, type DocumentNode } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { installOperationMemo } from '../../gateway/execution/index.js';
-import { memoiseOperations } from '../../gateway/execution/operation-memo.js';
+import {
+  memoiseOperations,
+  operationMemoCounts,
+  unmemoisedOperationBuilder,
+} from '../../gateway/execution/operation-memo.js';
 
 const SDL = `
   type Query { patient(nhsNumber: String!): Patient }
@@ -25,20 +29,36 @@ describe('the operation memo (what executeQueryPlan rebuilds per request)', () =
     expect(installOperationMemo(), 'the pinned @apollo/federation-internals layout').toBe(true);
     expect(installOperationMemo()).toBe(true);
     const schema = buildSchema(SDL);
+    const before = operationMemoCounts();
     const first = internals.operationFromDocument(schema, asExecutorBuildsIt(DOCUMENT), { validate: false });
     const again = internals.operationFromDocument(schema, asExecutorBuildsIt(DOCUMENT), { validate: false });
     expect(again, 'the same operation object for the same nodes and schema').toBe(first);
+    const after = operationMemoCounts();
+    expect([after.built - before.built, after.reused - before.reused]).toEqual([1, 1]);
   });
 
-  it('gives an operation equal to a fresh build', () => {
+  it('gives an operation equal to a fresh build by federation-internals as shipped', () => {
+    installOperationMemo();
+    const original = unmemoisedOperationBuilder();
+    expect(original, 'the unpatched builder, not the installed memo').not.toBe(operationFromDocument);
     const schema = buildSchema(SDL);
-    const memoised = memoiseOperations(operationFromDocument as never);
+    const memoised = memoiseOperations(original);
     const options = { validate: false };
     memoised(schema, asExecutorBuildsIt(DOCUMENT), options);
-    const kept = memoised(schema, asExecutorBuildsIt(DOCUMENT), options) as { toString(): string };
-    const fresh = operationFromDocument(schema, asExecutorBuildsIt(DOCUMENT), options);
-    expect(kept.toString()).toBe(fresh.toString());
-    expect(kept.toString()).toContain('medications @include(if: true)');
+    const kept = memoised(schema, asExecutorBuildsIt(DOCUMENT), options) as Operation;
+    const fresh = original(schema, asExecutorBuildsIt(DOCUMENT), options) as Operation;
+    expect(fresh, 'a genuinely separate build').not.toBe(kept);
+    const shape = (o: Operation) => ({
+      text: o.toString(),
+      expanded: o.toString(true),
+      kind: o.rootKind,
+      name: o.name,
+      variables: o.variableDefinitions.toString(),
+      fragments: o.fragments?.toString(),
+      defaults: o.collectDefaultedVariableValues(),
+    });
+    expect(shape(kept)).toEqual(shape(fresh));
+    expect(kept.toString(true)).toContain('medications @include(if: true)');
   });
 
   it('builds again for another schema, other fragment nodes, or a call that is not the executor’s', () => {
@@ -51,7 +71,11 @@ describe('the operation memo (what executeQueryPlan rebuilds per request)', () =
     expect(memoised(schemaA, asExecutorBuildsIt(DOCUMENT), off)).toBe(a);
     expect(build).toHaveBeenCalledTimes(1);
 
-    expect(memoised(schemaB, asExecutorBuildsIt(DOCUMENT), off), 'a swapped supergraph').not.toBe(a);
+    const b = memoised(schemaB, asExecutorBuildsIt(DOCUMENT), off);
+    expect(b, 'another schema (a swapped supergraph, or the other path’s)').not.toBe(a);
+    expect(build).toHaveBeenCalledTimes(2);
+    expect(memoised(schemaA, asExecutorBuildsIt(DOCUMENT), off), 'both kept side by side').toBe(a);
+    expect(memoised(schemaB, asExecutorBuildsIt(DOCUMENT), off)).toBe(b);
     expect(build).toHaveBeenCalledTimes(2);
 
     const otherFragment = parse('fragment Who on Patient { nhsNumber }').definitions[0]!;
