@@ -1,7 +1,7 @@
 /**
  * `npm run bench:scaling`: what one request costs this gateway as its work grows, one dimension at a time:
  * patients per request (1, 5, 20, 50), record sections per request (1 to all 12), and suppliers sharing
- * the GP domain (1, 2, 3, 6: a clinic list of 20 patients then fans out to that many GP systems). Each
+ * the GP domain (1, 2, 3, 8: a clinic list of 20 patients then fans out to that many GP systems). Each
  * point is a fresh measured run against the built gateway with its production settings, every answer
  * checked against the synthetic truth. Prints and writes latency, CPU and allocation per request, the
  * fitted slope per added unit, and a chart; `--publish` also rewrites docs/benchmarks.md's scaling part.
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   } finally {
     await base.stop();
   }
-  for (const k of quick ? [1, 3] : [1, 2, 3, 6]) {
+  for (const k of quick ? [1, 3] : [1, 2, 3, 8]) {
     const gps = k === 1 ? [e.gp] : await gpSystems(k);
     const gateway = await startGatewayFor([...gps, e.hospital], e);
     try {

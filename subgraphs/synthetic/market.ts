@@ -26,6 +26,8 @@ export const PRACTICES: readonly Organisation[] = [
   { odsCode: 'B82010', name: 'Millbrook Medical Practice' },
   { odsCode: 'C84010', name: 'Meadowbank Practice' },
   { odsCode: 'Y02494', name: 'Harbour Lane Surgery' },
+  { odsCode: 'D82044', name: 'Willowbrook Surgery' },
+  { odsCode: 'E85016', name: 'Stonegate Health Centre' },
 ];
 
 /** A practice outside the region: no supplier of this market serves it. */
@@ -39,8 +41,20 @@ export const TRUSTS: readonly Organisation[] = [
 
 export const REFERENCE_MARKET: readonly ReferenceSupplier[] = [
   { name: 'gp-aurora', kind: 'gp-system', domain: 'gp', organisations: ['A81001', 'A81002'], port: 4001 },
-  { name: 'gp-birch', kind: 'gp-system', domain: 'gp', organisations: ['B82005', 'B82010'], port: 4002 },
-  { name: 'gp-cedar', kind: 'gp-system', domain: 'gp', organisations: ['C84010', 'Y02494'], port: 4003 },
+  {
+    name: 'gp-birch',
+    kind: 'gp-system',
+    domain: 'gp',
+    organisations: ['B82005', 'B82010', 'D82044'],
+    port: 4002,
+  },
+  {
+    name: 'gp-cedar',
+    kind: 'gp-system',
+    domain: 'gp',
+    organisations: ['C84010', 'Y02494', 'E85016'],
+    port: 4003,
+  },
   { name: 'hospital-leeds', kind: 'trust-epr', domain: 'hospital', organisations: ['RR8'], port: 4011 },
   { name: 'hospital-nottingham', kind: 'trust-epr', domain: 'hospital', organisations: ['RX1'], port: 4012 },
   { name: 'hospital-newcastle', kind: 'trust-epr', domain: 'hospital', organisations: ['RTD'], port: 4013 },

@@ -53,8 +53,8 @@ describe('practice migration between GP systems', () => {
       // Birch holds the practices' records ahead of their cut-overs (the final data load), serving only its own.
       startSupplier(
         'gp-birch',
-        { SUPPLIER_ORGANISATIONS: 'B82005,B82010,A81001,A81002' },
-        { serves: ['B82005', 'B82010'] },
+        { SUPPLIER_ORGANISATIONS: 'B82005,B82010,D82044,A81001,A81002' },
+        { serves: ['B82005', 'B82010', 'D82044'] },
       ),
       startSupplier('gp-cedar'),
       startSupplier('hospital'),

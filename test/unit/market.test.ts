@@ -136,7 +136,7 @@ describe('the supplier directory', () => {
     expect(directory.servingAt('A81001')).toEqual({ supplier: 'gp-aurora' });
     now = at + 60_000;
     expect(directory.servingAt('A81001')).toEqual({ supplier: 'gp-birch', previous: 'gp-aurora' });
-    expect(directory.organisationsOf('gp-birch')).toEqual(['A81001', 'B82005', 'B82010']);
+    expect(directory.organisationsOf('gp-birch')).toEqual(['A81001', 'B82005', 'B82010', 'D82044']);
     now = at + 60_000 + 91 * 24 * 3_600_000;
     expect(directory.servingAt('A81001')).toEqual({ supplier: 'gp-birch' });
   });
