@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { systemClock } from '../lib/clock.js';
 import { announceListening } from '../lib/launch.js';
 import { createLogger } from '../lib/logger.js';
+import { redact } from '../lib/redact.js';
 import { maskNhsNumber } from '../schema/nhs-number.js';
 import { DEFAULT_POPULATION, generatePopulation } from '../subgraphs/synthetic/index.js';
 import { startGateway, type RunningGateway } from './app.js';
@@ -86,7 +87,8 @@ process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  // Not through the logger (it may be what failed to configure), but cleaned as every log line is.
+  if (error instanceof ConfigError) console.error(redact(error.message));
   else logger.fatal({ err: error }, 'gateway failed to start');
   process.exit(1);
 });

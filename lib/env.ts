@@ -15,24 +15,42 @@ export class ConfigError extends Error {
 /** Variables whose values are never quoted back: a typo in a secret must not put the secret in a log. */
 const SECRET_NAME = /SECRET|TOKEN|KEY|PASSWORD/i;
 
+/**
+ * A configured value quoted for a message, with anything before an `@` in each comma-separated part
+ * hidden: the user and password of a URL, even one too malformed to parse.
+ */
+export function quote(value: string): string {
+  const hidden = value
+    .split(',')
+    .map((part) => part.replace(/^(\s*[\w+.-]*:?\/*)?[^@]*@/, '$1[hidden]@'))
+    .join(',');
+  return JSON.stringify(hidden);
+}
+
 /** How a bad value is shown in a message: quoted, or only its length when the variable holds a secret. */
 export function describeValue(name: string, given: unknown): string {
   if (given === undefined) return 'nothing';
   if (SECRET_NAME.test(name))
     return `a value of ${typeof given === 'string' ? given.length : '?'} characters (not shown)`;
-  return JSON.stringify(given);
+  return typeof given === 'string' ? quote(given) : JSON.stringify(given);
 }
 
 /**
  * Parses `source` with `schema`; throws a ConfigError listing every bad variable with its value (secrets
- * by length only).
+ * by length only). `values: 'withheld'` names the bad entries without quoting any value, for sources that
+ * hold personal data (a patient index snapshot), whose messages reach logs.
  */
-export function parseSettings<S extends z.ZodType>(schema: S, source: Record<string, unknown>): z.output<S> {
+export function parseSettings<S extends z.ZodType>(
+  schema: S,
+  source: Record<string, unknown>,
+  options: { readonly values?: 'quoted' | 'withheld' } = {},
+): z.output<S> {
   const result = schema.safeParse(source);
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const name = issue.path.join('.');
+      if (options.values === 'withheld') return `${name}: ${issue.message} (value withheld)`;
       const given = issue.path.reduce<unknown>(
         (at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key],
         source,

@@ -4,6 +4,7 @@
  * (then SUPPLIER_KIND and SUPPLIER_ORGANISATIONS say what it is); see docs/configuration.md.
  */
 import { ConfigError } from '../lib/env.js';
+import { redact } from '../lib/redact.js';
 import { gpSystem } from './gp/supplier.js';
 import { trustRecord } from './hospital/supplier.js';
 import { supplierSettings, type SupplierSettings } from './server/index.js';
@@ -24,6 +25,8 @@ function run(settings: SupplierSettings): void {
 try {
   run(supplierSettings());
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(
+    redact(error instanceof ConfigError ? error.message : String((error as Error).stack ?? error)),
+  );
   process.exit(1);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, parseSettings } from '../../lib/env.js';
+import { ConfigError, parseSettings, quote } from '../../lib/env.js';
 import { FALLBACKS, PRACTICES, REFERENCE_MARKET, TRUSTS } from '../../subgraphs/synthetic/index.js';
 import { breakerOptions } from '../breakers/index.js';
 import { marketProblems, marketSchema, type Market } from './market.js';
@@ -94,10 +94,12 @@ export function loadMarket(options: {
     const at = entry.indexOf('=');
     const [name, url] = [entry.slice(0, at), entry.slice(at + 1)];
     if (at <= 0 || !market.suppliers.some((s) => s.name === name)) {
-      throw new ConfigError([`SUPPLIER_URLS: "${entry}" does not name a supplier of the market (name=url)`]);
+      throw new ConfigError([
+        `SUPPLIER_URLS: ${quote(entry)} does not name a supplier of the market (name=url)`,
+      ]);
     }
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-      throw new ConfigError([`SUPPLIER_URLS: the URL for "${name}" must be http(s), got "${url}"`]);
+      throw new ConfigError([`SUPPLIER_URLS: the URL for ${quote(name)} must be http(s), got ${quote(url)}`]);
     }
     overrides.set(name, url);
   }

@@ -38,15 +38,23 @@ export interface IndexSnapshot {
  * The patient index from a JSON snapshot file (an export of PDS and the record locator, or a test's own),
  * read at start-up and again whenever the file has changed, checked at most every `checkEveryMs`. A
  * snapshot that fails validation on reload is refused and the previous one kept, so a bad export never
- * empties the index; at start-up it stops the gateway.
+ * empties the index; at start-up it stops the gateway. Messages about a bad snapshot name the entry and
+ * the rule, never the value: they reach logs, and the values are patients' details.
  */
 export async function fileSource(
   file: string,
   deps: { readonly clock: Clock; readonly logger: Logger; readonly checkEveryMs?: number },
 ): Promise<PatientSource> {
   const read = async () => {
-    const input = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    const snapshot = parseSettings(snapshotSchema, input);
+    const text = await readFile(file, 'utf8');
+    let input: Record<string, unknown>;
+    try {
+      input = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // The parser's message quotes the text around the fault: patient data, which must not reach a log.
+      throw new ConfigError(['not valid JSON (content withheld)']);
+    }
+    const snapshot = parseSettings(snapshotSchema, input, { values: 'withheld' });
     return new Map<string, IndexedPatient>(snapshot.patients.map((p) => [p.demographics.nhsNumber, p]));
   };
   let patients: Map<string, IndexedPatient>;

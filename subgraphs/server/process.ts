@@ -1,4 +1,5 @@
 import { announceListening } from '../../lib/launch.js';
+import { redact } from '../../lib/redact.js';
 import type { RunningSubgraph } from './http.js';
 import { startSupplier, type SupplierDefinition } from './index.js';
 import type { SupplierSettings } from './settings.js';
@@ -18,7 +19,7 @@ export function runSupplierProcess<TRecord>(
       announceListening({ service: settings.name, url: r.url });
     },
     (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
+      console.error(redact(error instanceof Error ? error.message : String(error)));
       process.exit(1);
     },
   );

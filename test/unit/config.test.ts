@@ -105,6 +105,26 @@ describe('gateway configuration', () => {
     expect(error?.message).not.toContain(mistyped);
   });
 
+  it('quotes a bad URL without its user and password, even one too malformed to parse', () => {
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    const missingColon = message({ REDIS_URL: 'redis//:hunter2-secret-pw@redis-host:6380' });
+    expect(missingColon).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
+    expect(missingColon).toContain('"redis//[hidden]@redis-host:6380"');
+    const cluster = message({ REDIS_MODE: 'cluster', REDIS_URL: 'redis://:pw-one@a:1,redi://:pw-two@b:2' });
+    expect(cluster).toContain('"redis://[hidden]@a:1,redi://[hidden]@b:2"');
+    const supplier = message({ SUPPLIER_URLS: 'gp-aurora=ftp://user:pw-three@host/graphql' });
+    expect(supplier).toContain('must be http(s), got "ftp://[hidden]@host/graphql"');
+    for (const text of [missingColon, cluster, supplier])
+      expect(text).not.toMatch(/hunter2|pw-one|pw-two|pw-three/);
+  });
+
   it('keeps traces off unless OTEL_TRACES=on, and quotes a bad tracing setting', () => {
     expect(loadConfig({}).tracing).toEqual({
       enabled: false,

@@ -1,6 +1,7 @@
 import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
 import { fileSource, indexedPatients, type IndexSnapshot } from '../../gateway/patient-index/index.js';
@@ -44,15 +45,44 @@ describe('the patient index from a snapshot file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'prag-index-')), 'index.json');
     const clock = new FakeClock();
     write(file, snapshot(), 1_000_000);
-    const source = await fileSource(file, { clock, logger });
-    write(file, '{"patients": [', 2_000_000);
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const source = await fileSource(file, { clock, logger: createLogger('test', { level: 'info' }, sink) });
+    const first = snapshot().patients[0]!.demographics;
+    // Truncated mid-patient: the parser's own message would quote the text around the fault.
+    write(file, JSON.stringify(snapshot()).slice(0, 400), 2_000_000);
     clock.tick(5_000);
     expect((await source.lookup([population.fixtures.sample])).size).toBe(1);
+    const spoiled = snapshot();
+    // A name in the wrong field: quoting the bad value would put the name in the log.
+    (spoiled.patients[0]!.demographics as { gender: string }).gender = first.familyName;
+    write(file, spoiled, 3_000_000);
+    clock.tick(5_000);
+    expect((await source.lookup([population.fixtures.sample])).size).toBe(1);
+    const log = lines.join('');
+    expect(log).toContain('not valid JSON (content withheld)');
+    expect(log).toContain('patients.0.demographics.gender: ');
+    for (const detail of [
+      first.familyName,
+      first.givenName,
+      first.postcode,
+      first.birthDate,
+      first.nhsNumber,
+    ])
+      expect(log, 'no patient detail in the log').not.toContain(detail);
+
     const bad = snapshot();
-    (bad.patients[0]!.demographics as { nhsNumber: string }).nhsNumber = '123';
-    write(file, bad, 3_000_000);
-    await expect(fileSource(file, { clock, logger })).rejects.toThrow(
-      /PATIENT_INDEX_FILE .*patients\.0\.demographics\.nhsNumber: must be ten digits, got "123"/,
+    (bad.patients[0]!.demographics as { nhsNumber: string }).nhsNumber = '999 709 4263';
+    write(file, bad, 4_000_000);
+    const refused = fileSource(file, { clock, logger });
+    await expect(refused).rejects.toThrow(
+      /PATIENT_INDEX_FILE .*patients\.0\.demographics\.nhsNumber: must be ten digits \(value withheld\)/,
     );
+    await expect(refused).rejects.not.toThrow(/4263/);
   });
 });

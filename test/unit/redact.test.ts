@@ -4,14 +4,22 @@ import { createLogger } from '../../lib/logger.js';
 import { findLeaks, redact, registerSecret } from '../../lib/redact.js';
 
 describe('log redaction', () => {
-  it('masks checksum-valid NHS numbers however they are written, and leaves other digits alone', () => {
+  it('masks ten-digit numbers however they are written, and leaves longer numbers alone', () => {
     expect(redact('Invalid non-list value 9990952655 returned')).toBe(
       'Invalid non-list value *** *** 2655 returned',
     );
     expect(redact('patient 999 095 2655 and 999-095-2655')).toBe('patient *** *** 2655 and *** *** 2655');
-    // Fails its check digit, or is part of a longer number: not an NHS number.
-    expect(redact('9876544321 and 19990952655 and 99909526551')).toBe(
-      '9876544321 and 19990952655 and 99909526551',
+    // Dots, non-breaking and thin spaces, as numbers are pasted from documents.
+    expect(redact('999.095.2655 999\u00a0095\u00a02655 999\u202f095\u202f2655')).toBe(
+      '*** *** 2655 *** *** 2655 *** *** 2655',
+    );
+    // One keystroke from a patient's number (it fails the check digit) is as personal: masked too.
+    expect(redact('typed 9990952656')).toBe('typed *** *** 2656');
+    // Right after a JSON escape, as a logged string holding a control character is written.
+    expect(redact(JSON.stringify('\u00019990952655'))).toBe('"\\u0001*** *** 2655"');
+    // Part of a longer number: not an NHS number.
+    expect(redact('19990952655 and 99909526551 and 1763812345678')).toBe(
+      '19990952655 and 99909526551 and 1763812345678',
     );
     expect(redact('id gp-9990952655-medication-0')).toBe('id gp-*** *** 2655-medication-0');
   });
@@ -24,6 +32,9 @@ describe('log redaction', () => {
     expect(redact(`key ${'a1'.repeat(32)} end`)).toBe('key [key redacted] end');
     expect(redact('-----BEGIN PRIVATE KEY-----\\nMIGH\\n-----END PRIVATE KEY-----')).toBe('[pem redacted]');
     expect(redact('redis://:s3cret@cache:6379/0')).toBe('redis://[redacted]@cache:6379/0');
+    expect(redact('credential prs_0123456789abcdefABCDEF-_xyz issued')).toBe(
+      'credential [credential redacted] issued',
+    );
     registerSecret('ops-token-that-is-long');
     expect(redact('given ops-token-that-is-long here')).toBe('given [secret redacted] here');
   });
