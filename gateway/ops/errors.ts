@@ -1,6 +1,6 @@
 /**
  * Error codes of the ops API, in `{ "error": { "code", "message" } }` bodies. A rejected request changes
- * nothing. docs/operations.md lists them; a test keeps the two in step.
+ * nothing. docs/errors.md lists them; a test keeps the two in step.
  */
 export const OpsErrorCode = {
   /** Missing or wrong `Authorization: Bearer <ops token>`. */

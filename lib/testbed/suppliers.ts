@@ -3,6 +3,7 @@ import type { FaultSettings } from '../../subgraphs/server/faults.js';
 import type { SubgraphStats } from '../../subgraphs/server/http.js';
 import { PRACTICES, REFERENCE_MARKET, TRUSTS, type SupplierKind } from '../../subgraphs/synthetic/index.js';
 import { testJwks } from './assertion-keys.js';
+import { freePort } from './redis.js';
 
 /** A real supplier subgraph process with fault injection on, started for a test or a benchmark. */
 export interface TestSupplier {
@@ -89,7 +90,17 @@ export async function startSupplier(
     }
     return launched;
   };
-  let running: Launched | undefined = await start(0);
+  /** Its first start, on a port of its own choosing (another test may take a port between check and bind). */
+  const first = async (): Promise<Launched> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await start(await freePort());
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  };
+  let running: Launched | undefined = await first();
   const url = running.ready.url;
   const port = Number(new URL(url).port);
   const admin = (path: string) => url.replace('/graphql', path);

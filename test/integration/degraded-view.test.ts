@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
 import type { TestSupplier } from '../../lib/testbed/index.js';
+import { HoldableClock } from '../helpers/clock.js';
 import {
   backToHealth,
   eventually,
@@ -36,6 +37,7 @@ describe('degraded but full view: each supplier failure mode, real processes and
   let hospital: TestSupplier;
   let gateway: RunningGateway;
   const writes = new WriteCounter();
+  const clock = new HoldableClock();
   const breakerOf = (name: string) => gateway.suppliers.find((s) => s.name === name)!.breaker;
 
   beforeAll(async () => {
@@ -45,7 +47,7 @@ describe('degraded but full view: each supplier failure mode, real processes and
       { gp, hospital },
       // A 1 MiB response limit, so the `huge` fault needs only a few MiB to cross it.
       { ...BREAKER, REDIS_URL: processes.redis.url, SUPPLIER_MAX_RESPONSE_BYTES: '1048576' },
-      { cacheObserver: writes },
+      { cacheObserver: writes, clock },
     );
     await eventually(() => redisUp(gateway), 5_000, 'redis');
   });
@@ -169,18 +171,25 @@ describe('degraded but full view: each supplier failure mode, real processes and
     await warm(gateway, writes, n);
     const seen: string[] = [];
     const stopWatching = breakerOf('gp').onTransition((t) => seen.push(t.to));
-    await gp.faults({ mode: 'http-500' });
-    for (let i = 0; i < 3; i++) await record(gateway, n);
-    expect(breakerOf('gp').state).toBe('OPEN');
-    const before = (await gp.stats()).requests;
-    const whileOpen = await record(gateway, n);
-    expect(availabilityOf(whileOpen).gp).toMatchObject({
-      status: 'STALE',
-      breaker: 'OPEN',
-      reason: 'BREAKER_OPEN',
-    });
-    expect((await gp.stats()).requests).toBe(before);
-    await gp.faults({ mode: 'none' });
+    // The breaker's timers wait until the supplier has recovered: what follows sees it OPEN however long
+    // it takes, and its half-open probe finds the supplier healthy.
+    clock.hold();
+    try {
+      await gp.faults({ mode: 'http-500' });
+      for (let i = 0; i < 3; i++) await record(gateway, n);
+      expect(breakerOf('gp').state).toBe('OPEN');
+      const before = (await gp.stats()).requests;
+      const whileOpen = await record(gateway, n);
+      expect(availabilityOf(whileOpen).gp).toMatchObject({
+        status: 'STALE',
+        breaker: 'OPEN',
+        reason: 'BREAKER_OPEN',
+      });
+      expect((await gp.stats()).requests).toBe(before);
+      await gp.faults({ mode: 'none' });
+    } finally {
+      clock.release();
+    }
     await eventually(() => breakerOf('gp').state === 'CLOSED', 5_000, 'breaker to close after recovery');
     stopWatching();
     expect(seen).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);

@@ -9,6 +9,7 @@ import {
   startTestGateway,
   type TestProcesses,
 } from '../helpers/gateway.js';
+import { HoldableClock } from '../helpers/clock.js';
 import { ops, sample } from '../helpers/ops.js';
 import { availabilityOf, nextPatient, patientOf, record, warm, WriteCounter } from '../helpers/scenario.js';
 
@@ -24,6 +25,7 @@ describe('ops surface over real processes', () => {
   let gp: TestSupplier;
   let gateway: RunningGateway;
   const writes = new WriteCounter();
+  const clock = new HoldableClock();
   const gpState = async () =>
     (await ops<Status>(gateway.ops.url, '/api/status')).body.suppliers.find((s) => s.name === 'gp')!;
 
@@ -33,7 +35,7 @@ describe('ops surface over real processes', () => {
     gateway = await startTestGateway(
       [processes.gp, processes.hospital],
       { ...ENV, REDIS_URL: processes.redis.url },
-      { cacheObserver: writes },
+      { cacheObserver: writes, clock },
     );
   });
   afterAll(async () => {
@@ -94,9 +96,16 @@ describe('ops surface over real processes', () => {
   });
 
   it('turns a killed supplier OPEN with no clinician traffic, and says so in metrics and /readyz', async () => {
+    // Held at the moment it opens, so the half-open probe cannot come before the metrics are read.
+    const breaker = gateway.suppliers.find((s) => s.name === 'gp')!.breaker;
+    const stopWatching = breaker.onTransition((t) => t.to === 'OPEN' && clock.hold());
     await gp.kill();
-    await eventually(async () => (await gpState()).state === 'OPEN', 5_000, 'gp to be OPEN');
-    const metrics = await (await fetch(`${gateway.ops.url}/metrics`)).text();
+    await eventually(async () => (await gpState()).state === 'OPEN', 5_000, 'gp to be OPEN').finally(
+      stopWatching,
+    );
+    const metrics = await fetch(`${gateway.ops.url}/metrics`)
+      .then((r) => r.text())
+      .finally(() => clock.release());
     expect(sample(metrics, 'patient_gateway_breaker_state', { supplier: 'gp', state: 'open' })).toBe(1);
     expect(sample(metrics, 'patient_gateway_breaker_state', { supplier: 'gp', state: 'closed' })).toBe(0);
     expect(

@@ -204,15 +204,8 @@ describe('the supplier registry', () => {
       body: JSON.stringify({ query: doses, variables: { n: nextPatient() } }),
     });
     expect(response.status).toBe(200);
-    const fir = await startSupplier('gp-fir', {
-      SUPPLIER_KIND: 'gp-system',
-      SUPPLIER_SDL_FILE: file('no-dosage.graphql', NO_DOSAGE_SDL),
-    });
-    candidates.push(fir);
-    const refused = await api(primary, '/api/registry/check', { entry: supplierEntry(fir) });
-    expect(refused.body.ok).toBe(false);
-    // The other replica's record reaches Redis (it is written again once Redis is back, after a test
-    // that restarted it): only then is the check about what every replica served.
+    // The other replica's record reaches Redis first (it is written again once Redis is back, after a
+    // test that restarted it): only then is the check about what every replica served.
     const shared = new Redis(redis.url);
     await eventually(
       async () =>
@@ -221,6 +214,13 @@ describe('the supplier registry', () => {
       'the operation in the shared usage record',
     );
     shared.disconnect();
+    const fir = await startSupplier('gp-fir', {
+      SUPPLIER_KIND: 'gp-system',
+      SUPPLIER_SDL_FILE: file('no-dosage.graphql', NO_DOSAGE_SDL),
+    });
+    candidates.push(fir);
+    const refused = await api(primary, '/api/registry/check', { entry: supplierEntry(fir) });
+    expect(refused.body.ok).toBe(false);
     expect(refused.body.code).toBe('BREAKING_CHANGE_IN_USE');
     expect(refused.body.message).toContain('Medication.dosage');
     expect(refused.body.message).toContain('MedicationDoses from ward-round-app');
