@@ -53,6 +53,8 @@ describe('clinician identity and the audit trail', () => {
         AUTH_JWT_ISSUER: ISSUER,
         AUTH_JWT_AUDIENCE: AUDIENCE,
         AUDIT_LOG: auditFile,
+        // No idle probes: tests here count the requests each supplier received, and who made the last.
+        BREAKER_IDLE_PROBE_MS: '0',
       },
       { cacheObserver: writes },
     );

@@ -59,6 +59,7 @@ describe('degraded but full view: each supplier failure mode, real processes and
 
   it('serves the last-known-good GP sections, labelled STALE with their age, when the GP supplier is killed', async () => {
     const n = nextPatient();
+    const warming = Date.now();
     const live = await warm(gateway, writes, n);
     const warmedAt = Date.now();
     await gp.kill();
@@ -70,8 +71,9 @@ describe('degraded but full view: each supplier failure mode, real processes and
     expect(availability.hospital).toEqual({ domain: 'hospital', status: 'LIVE', breaker: 'CLOSED' });
     expect(availability.gp).toMatchObject({ status: 'STALE', reason: 'CONNECTION_FAILED' });
     const asOf = Date.parse(availability.gp!.asOf!);
+    // The age is the copy's: taken while the record was warmed, not when the supplier died.
+    expect(asOf).toBeGreaterThanOrEqual(warming);
     expect(asOf).toBeLessThanOrEqual(warmedAt);
-    expect(warmedAt - asOf).toBeLessThan(5_000);
     expect(degraded.body.extensions?.provenance).toEqual([
       {
         nhsNumber: n,

@@ -48,13 +48,16 @@ describe('graceful drain', () => {
 
   it('fails readiness at once, finishes the request in flight, refuses new connections, and flushes before it resolves', async () => {
     const { gateway, auditLog } = await start();
-    await processes.gp.faults({ mode: 'slow', latencyMs: 1_500 });
+    await processes.gp.faults({ mode: 'slow', latencyMs: 3_000 });
     try {
       const before = (await processes.gp.stats()).requests;
       const copiesBefore = new Set(await inspect.keys('prag:v1:gp:*'));
-      const inFlight = record(gateway, nextPatient());
+      let answered = false;
+      const inFlight = record(gateway, nextPatient()).finally(() => (answered = true));
       await eventually(async () => (await processes.gp.stats()).requests > before, 5_000, 'the GP call');
       const drained = gateway.drain({ graceMs: 0, timeoutMs: 10_000 });
+      // The premise: the request is still in flight when the drain begins (else this tests nothing).
+      expect(answered, 'the request was still in flight when the drain began').toBe(false);
       expect(await readyz(gateway)).toBe(503);
       await expect(fetch(gateway.url, { method: 'POST' })).rejects.toThrow();
       const answer = await inFlight;

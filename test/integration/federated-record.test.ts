@@ -35,7 +35,8 @@ describe('federated patient record over real supplier processes', () => {
 
   beforeAll(async () => {
     [gp, hospital] = await Promise.all([startSupplier('gp'), startSupplier('hospital')]);
-    gateway = await startTestGateway({ gp, hospital });
+    // No idle probes: tests here count the requests each supplier received.
+    gateway = await startTestGateway({ gp, hospital }, { BREAKER_IDLE_PROBE_MS: '0' });
   });
   afterAll(async () => {
     await gateway?.close();

@@ -289,8 +289,13 @@ describe('ops surface over real processes', () => {
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let received = '';
+    // Reads until the pattern has arrived; a stream that ends first fails the test instead of spinning.
     const until = async (pattern: RegExp) => {
-      while (!pattern.test(received)) received += (await reader.read()).value ?? '';
+      while (!pattern.test(received)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the event stream ended before ${pattern}; it held: ${received}`);
+        received += value;
+      }
     };
     await until(/event: status/);
     await ops(gateway.ops.url, '/api/suppliers/gp/isolate', { body: { reason: 'stream test' } });
