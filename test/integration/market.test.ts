@@ -7,8 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app.js';
 import { REFERENCE_MARKET } from '../../subgraphs/synthetic/index.js';
 import { startSupplier, type TestSupplier } from '../../lib/testbed/index.js';
-import { graphql, startTestGateway } from '../helpers/gateway.js';
-import { fixtures, population } from '../helpers/scenario.js';
+import { eventually, graphql, startTestGateway } from '../helpers/gateway.js';
+import { fixtures, population, WriteCounter } from '../helpers/scenario.js';
 
 type Provenance = {
   nhsNumber: string;
@@ -27,11 +27,16 @@ describe('a market of suppliers, one process each', () => {
   const suppliers = new Map<string, TestSupplier>();
   let gateway: RunningGateway;
   const supplier = (name: string) => suppliers.get(name)!;
+  const writes = new WriteCounter();
 
   beforeAll(async () => {
     const started = await Promise.all(REFERENCE_MARKET.map((s) => startSupplier(s.name)));
     for (const s of started) suppliers.set(s.name, s);
-    gateway = await startTestGateway(started, { BREAKER_IDLE_PROBE_MS: '0', BREAKER_TIMEOUT_MS: '1000' });
+    gateway = await startTestGateway(
+      started,
+      { BREAKER_IDLE_PROBE_MS: '0', BREAKER_TIMEOUT_MS: '1000' },
+      { cacheObserver: writes },
+    );
   }, 60_000);
   afterAll(async () => {
     await gateway?.close();
@@ -79,7 +84,10 @@ describe('a market of suppliers, one process each', () => {
     const practices = new Set(aurora.organisations);
     const ofAurora = population.patients.filter((p) => practices.has(p.demographics.registeredPracticeOds));
     const warmed = ofAurora.slice(10, 30).map((p) => p.demographics.nhsNumber);
+    const before = writes.count('gp-aurora');
     await graphql(gateway.url, LIST, { ns: warmed }); // their answers are now last-known-good copies
+    const held = ofAurora.slice(10, 30).filter((p) => p.gp !== null).length;
+    await eventually(() => writes.count('gp-aurora') - before >= held, 5_000, 'the copies to be kept');
     await aurora.kill();
     const { provenance, errors } = await everyonesGpRecord();
     const bySupplier = new Map<string, Provenance[]>();
@@ -191,7 +199,9 @@ describe('a market of suppliers, one process each', () => {
     const [kept, lost] = patient.hospital.map((r) => r.trust.odsCode) as [string, string];
     const down = REFERENCE_MARKET.find((s) => s.organisations.includes(lost))!.name;
     const query = HOSPITAL.replace('encounters { id', 'encounters { id class');
+    const before = writes.count(down);
     await graphql(gateway.url, query, { n: fixtures.multiTrust }); // both trusts answer live, and are kept
+    await eventually(() => writes.count(down) > before, 5_000, `the copy from ${down}`);
     await supplier(down).kill();
     const { body } = await graphql(gateway.url, query, { n: fixtures.multiTrust });
     const sources = (body.data!.patient as { encounters: { source: { odsCode: string } }[] }).encounters.map(
