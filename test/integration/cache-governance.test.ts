@@ -132,9 +132,9 @@ describe('stale-if-error cache governance, with a real Redis', () => {
   it('keeps live answers live and fast while Redis is slow, then while it is gone, and still serves stale from memory', async () => {
     const n = nextPatient();
     await warm(gateway, writes, n);
-    // Redis stops answering every client for 2 s. A PING sent after the pause began is answered only when
+    // Redis stops answering every client for 4 s. A PING sent after the pause began is answered only when
     // it ends: the live answer must come back before that PING does (the gateway never waits for Redis).
-    await inspect.call('CLIENT', 'PAUSE', '2000', 'ALL');
+    await inspect.call('CLIENT', 'PAUSE', '4000', 'ALL');
     const probe = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     let redisAnswered = false;
     const pinged = probe.ping().finally(() => (redisAnswered = true));

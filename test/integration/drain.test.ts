@@ -75,7 +75,7 @@ describe('graceful drain', () => {
 
   it('keeps answering during the grace period while readiness already fails, closing each connection after its answer', async () => {
     const { gateway } = await start();
-    const drained = gateway.drain({ graceMs: 2_000, timeoutMs: 1_000 });
+    const drained = gateway.drain({ graceMs: 4_000, timeoutMs: 1_000 }); // room for a slow machine's requests
     expect(await readyz(gateway)).toBe(503);
     const answer = await record(gateway, nextPatient());
     expect(answer.status).toBe(200);
