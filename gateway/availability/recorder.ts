@@ -49,6 +49,12 @@ export interface ProvenanceEntry {
   readonly organisations?: readonly string[];
 }
 
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 const RANK: Record<SectionStatus, number> = { LIVE: 0, STALE: 1, FALLBACK: 2, UNAVAILABLE: 3 };
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -65,10 +71,13 @@ export const shownSupplier = (o: Pick<PatientOutcome, 'domain' | 'supplier' | 'c
  */
 export class AvailabilityRecorder {
   private readonly outcomes: PatientOutcome[] = [];
+  /** The same outcomes by patient: the audit asks for each patient's, so a clinic list stays linear. */
+  private readonly byPatient = new Map<string, PatientOutcome[]>();
   private readonly breakers = new Map<string, BreakerState>();
 
   record(outcome: PatientOutcome, breaker: BreakerState): void {
     this.outcomes.push(outcome);
+    pushTo(this.byPatient, outcome.nhsNumber, outcome);
     this.breakers.set(outcome.supplier, breaker);
   }
 
@@ -80,12 +89,11 @@ export class AvailabilityRecorder {
   /** The `extensions.availability` map: one entry per supplier the request reached. */
   availability(): Record<string, SupplierAvailability> {
     const grouped = new Map<string, PatientOutcome[]>();
-    for (const o of this.outcomes)
-      grouped.set(shownSupplier(o), [...(grouped.get(shownSupplier(o)) ?? []), o]);
+    for (const o of this.outcomes) pushTo(grouped, shownSupplier(o), o);
     const out: Record<string, SupplierAvailability> = {};
     for (const [label, outcomes] of [...grouped].sort(([a], [b]) => a.localeCompare(b))) {
       const worst = outcomes.reduce((w, o) => (RANK[o.status] > RANK[w.status] ? o : w));
-      const oldest = Math.min(...outcomes.map((o) => o.receivedAt ?? Infinity));
+      const oldest = outcomes.reduce((min, o) => Math.min(min, o.receivedAt ?? Infinity), Infinity);
       const reason = outcomes.find((o) => o.reason)?.reason;
       const sources = [
         ...new Set(outcomes.flatMap((o) => (o.source && this.sourceShown(o) ? [o.source] : []))),
@@ -121,8 +129,7 @@ export class AvailabilityRecorder {
   /** For the audit trail, unmasked: how each supplier served this patient. */
   forPatient(nhsNumber: string): Record<string, { status: SectionStatus; asOf?: string; source?: string }> {
     const out: Record<string, { status: SectionStatus; asOf?: string; source?: string }> = {};
-    for (const o of this.outcomes) {
-      if (o.nhsNumber !== nhsNumber) continue;
+    for (const o of this.byPatient.get(nhsNumber) ?? []) {
       out[o.supplier] = {
         status: o.status,
         ...(o.status !== 'LIVE' && o.receivedAt !== undefined ? { asOf: iso(o.receivedAt) } : {}),

@@ -111,7 +111,11 @@ export class DomainDataSource implements GraphQLDataSource<GatewayContext> {
   ) {
     const bySupplier = new Map<string, number[]>();
     routes.forEach((route, i) => {
-      for (const t of route.targets) bySupplier.set(t.supplier, [...(bySupplier.get(t.supplier) ?? []), i]);
+      for (const t of route.targets) {
+        const patients = bySupplier.get(t.supplier);
+        if (patients) patients.push(i);
+        else bySupplier.set(t.supplier, [i]);
+      }
     });
     await Promise.all(
       [...bySupplier].map(async ([supplier, patients]) => {

@@ -75,9 +75,17 @@ export function readEntities(response: SupplierResponse, asked: readonly string[
   if (!Array.isArray(entities) || entities.length !== asked.length) {
     throw new SupplierFailure('MALFORMED_RESPONSE', `expected ${asked.length} entities`);
   }
+  // Each entity's own errors, found in one pass (a clinic list must not cost entities × errors).
+  const byEntity = new Map<unknown, GraphQLFormattedError[]>();
+  for (const e of errors) {
+    if (e.path?.[0] !== '_entities') continue;
+    const list = byEntity.get(e.path[1]);
+    if (list) list.push(e);
+    else byEntity.set(e.path[1], [e]);
+  }
   return entities.map((entity: unknown, i): EntityAnswer => {
     // Request-level answers (e.g. a refusal for this user) apply to every patient in the request.
-    const own = [...requestLevel, ...errors.filter((e) => e.path?.[0] === '_entities' && e.path[1] === i)];
+    const own = [...requestLevel, ...(byEntity.get(i) ?? [])];
     const failure = own.find((e) => !isClientSide(e));
     if (failure) return { kind: 'failed', detail: codeOf(failure) ?? failure.message };
     if (entity === null || typeof entity !== 'object') {

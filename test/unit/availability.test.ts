@@ -128,6 +128,22 @@ describe('availability recorder', () => {
     expect(r.forPatient('R')).toEqual({ 'hospital-leeds': { status: 'UNAVAILABLE' } });
   });
 
+  it("gives the audit each patient's own suppliers, whatever order the answers arrived in", () => {
+    const r = new AvailabilityRecorder();
+    r.record(outcome({ nhsNumber: 'A', status: 'LIVE' }), 'CLOSED');
+    r.record(outcome({ nhsNumber: 'B', status: 'STALE', receivedAt: t('2026-11-21T08:00:00Z') }), 'OPEN');
+    r.record(
+      outcome({ nhsNumber: 'A', status: 'LIVE', domain: 'hospital', supplier: 'hospital-leeds' }),
+      'CLOSED',
+    );
+    expect(r.forPatient('A')).toEqual({
+      'gp-aurora': { status: 'LIVE' },
+      'hospital-leeds': { status: 'LIVE' },
+    });
+    expect(r.forPatient('B')).toEqual({ 'gp-aurora': { status: 'STALE', asOf: '2026-11-21T08:00:00.000Z' } });
+    expect(r.forPatient('C')).toEqual({});
+  });
+
   it('is empty when no supplier was asked', () => {
     expect(new AvailabilityRecorder().empty).toBe(true);
   });

@@ -46,6 +46,23 @@ describe('reading a supplier answer', () => {
     expect(requireAnswered(answers)).toBe(answers);
   });
 
+  it("gives each patient its own field errors, in the supplier's order, however they are interleaved", () => {
+    const C = '9990000034';
+    const error = (i: number, field: string) => ({
+      message: `${field} partly unavailable`,
+      path: ['_entities', i, field],
+      extensions: { code: 'NO_RECORD_FOUND' },
+    });
+    const errors = [error(2, 'medications'), error(0, 'encounters'), error(2, 'encounters')];
+    const entities = [A, B, C].map((n) => ({ __gatewayIdentity: n }));
+    const answers = readEntities(json({ data: { _entities: entities }, errors }), [A, B, C]);
+    expect(answers.map((a) => (a.kind === 'entity' ? a.errors : a.kind))).toEqual([
+      [errors[1]],
+      [],
+      [errors[0], errors[2]],
+    ]);
+  });
+
   it.each([
     ['HTTP 500', { status: 500, body: '{"errors":[{"message":"boom"}]}' }, 'HTTP_STATUS'],
     ['HTTP 503 with no body', { status: 503, body: '' }, 'HTTP_STATUS'],
