@@ -1,18 +1,28 @@
 /**
  * `npm run profile`: runs this gateway (built, production flags) under `node --cpu-prof` against the
  * supplier processes, loads it with the benchmark's healthy scenario, stops it, and prints where the CPU
- * time went — by package and by function (inclusive). The .cpuprofile is kept for Chrome DevTools.
+ * time went: by package, by function (inclusive) and by part of a request (which safeguard, which layer;
+ * lib/request-parts.ts). The .cpuprofile is kept for Chrome DevTools.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { launch } from '../lib/launch.js';
 import { marketFile, TEST_ASSERTION_KEY } from '../lib/testbed/index.js';
 import { startEnvironment } from './lib/environment.js';
 import { BENCH_AUTH_ENV } from './lib/auth.js';
 import { summariseProfile } from './lib/cpu-profile.js';
+import { attributeProfile, type CpuProfileData } from './lib/request-parts.js';
 import { runLoad } from './lib/load.js';
 import { benchPatients } from './lib/patients.js';
 import { GATEWAY_NODE_FLAGS, TARGETS } from './lib/targets.js';
+import { whole } from './lib/options.js';
+import { patientsWorkload } from './scaling/workloads.js';
+
+// `--patients=N`: the scaling run's clinic-list query for N patients instead of the benchmark's one patient,
+// to see which part of a request grows faster than the work (compare the per-part figures of two N).
+const { values } = parseArgs({ options: { patients: { type: 'string' } } });
+const listOf = values.patients === undefined ? undefined : whole(values.patients, 1, 1, 100, 'patients');
 
 const out = resolve(`load-tests/results/profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 mkdirSync(out, { recursive: true });
@@ -41,13 +51,17 @@ try {
   const plan = {
     url: gateway.ready.url,
     pid: gateway.pid,
-    patients: benchPatients,
-    body: target.body,
-    verify: target.verify,
+    ...(listOf === undefined
+      ? { patients: benchPatients, body: target.body, verify: target.verify }
+      : (({ keys, body, verify }) => ({ patients: keys, body, verify }))(
+          patientsWorkload(benchPatients, listOf),
+        )),
     incompleteIsWrong: true,
   };
-  await runLoad({ ...plan, connections: 50, durationS: 3 });
-  const result = await runLoad({ ...plan, connections: 50, durationS: 10 });
+  // As the benchmark's healthy scenario, or as the scaling run's patients points.
+  const connections = listOf === undefined ? 50 : 20;
+  const warm = await runLoad({ ...plan, connections, durationS: 3 });
+  const result = await runLoad({ ...plan, connections, durationS: 10 });
   await gateway.stop();
   const file = join(
     out,
@@ -60,6 +74,15 @@ try {
   for (const p of summary.byPackage) console.log(`  ${pct(p.share)}  ${p.name}`);
   console.log('\nInclusive time by function:');
   for (const f of summary.inclusive) console.log(`  ${pct(f.share)}  ${f.name}`);
+  const answered = warm.requests + result.requests;
+  const perPatient = listOf === undefined ? '' : `, ${listOf} patients each`;
+  const ledger = attributeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfileData);
+  const us = (ms: number) => `${((ms * 1000) / answered).toFixed(0).padStart(5)} µs`;
+  console.log(
+    `\nMain-thread CPU by part of a request (${answered} requests${perPatient}; start-up is in "other"):`,
+  );
+  for (const p of ledger.parts) console.log(`  ${us(p.ms)}  ${pct(p.share)}  ${p.name}`);
+  console.log(`  ${us(ledger.busyMs)}  100.0 %  in all (idle ${us(ledger.idleMs).trim()} more)`);
 } finally {
   await env.stop();
 }

@@ -7,12 +7,16 @@ export interface ProcessCost {
   readonly cpuUs: number;
   /** Absent for a process started without the allocation probe. */
   readonly allocatedBytes?: number;
+  /** Main-thread time in garbage collection; absent without the probe. */
+  readonly gcUs?: number;
 }
 
 /** What a measured run cost its target, per answered request. */
 export interface CostPerRequest {
   readonly cpuUs: number;
   readonly allocatedKb?: number;
+  /** Of `cpuUs`, the main thread's time in garbage collection (with the probe only). */
+  readonly gcUs?: number;
 }
 
 /**
@@ -51,11 +55,16 @@ export function probeCost(pid: number, child?: ChildProcess): Promise<ProcessCos
       child.off('message', onMessage);
       resolve(fallback());
     }, 2_000);
-    const onMessage = (message: { type?: string; cpuUs?: number; allocatedBytes?: number }) => {
+    const onMessage = (message: {
+      type?: string;
+      cpuUs?: number;
+      allocatedBytes?: number;
+      gcUs?: number;
+    }) => {
       if (message?.type !== 'cost-probe') return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      resolve({ cpuUs: message.cpuUs!, allocatedBytes: message.allocatedBytes! });
+      resolve({ cpuUs: message.cpuUs!, allocatedBytes: message.allocatedBytes!, gcUs: message.gcUs! });
     };
     child.on('message', onMessage);
     child.send({ type: 'cost-probe' });
@@ -76,5 +85,9 @@ export function perRequest(
             Math.round(((after.allocatedBytes - before.allocatedBytes) / requests / 1024) * 10) / 10,
         }
       : {};
-  return { cpuUs: Math.round((after.cpuUs - before.cpuUs) / requests), ...allocated };
+  const collecting =
+    before.gcUs !== undefined && after.gcUs !== undefined
+      ? { gcUs: Math.round((after.gcUs - before.gcUs) / requests) }
+      : {};
+  return { cpuUs: Math.round((after.cpuUs - before.cpuUs) / requests), ...allocated, ...collecting };
 }

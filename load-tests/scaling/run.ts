@@ -58,11 +58,12 @@ async function measure(dimension: Dimension, x: number, gateway: RunningTarget, 
     p99: r.latency.p99,
     cpuUs: r.cost?.cpuUs ?? 0,
     allocatedKb: r.cost?.allocatedKb ?? 0,
+    gcUs: r.cost?.gcUs ?? 0,
     errors: r.errors + r.timeouts + r.non2xx + r.stuck,
   };
   points.push(point);
   log(
-    `${dimension} ${x}: ${point.rps} req/s, p50 ${point.p50} ms, p99 ${point.p99} ms, ${point.cpuUs} µs CPU and ${point.allocatedKb} KB per request`,
+    `${dimension} ${x}: ${point.rps} req/s, p50 ${point.p50} ms, p99 ${point.p99} ms, ${point.cpuUs} µs CPU (GC ${point.gcUs}) and ${point.allocatedKb} KB per request`,
   );
 }
 

@@ -9,6 +9,7 @@ const point = (x: number, cpuUs: number): Point => ({
   p99: 0,
   cpuUs,
   allocatedKb: 0,
+  gcUs: 0,
   errors: 0,
 });
 
