@@ -27,7 +27,10 @@ const byUrl =
 const project = (paths: string) => new RegExp(`/dist/(?:${paths})(?:/|\\.js$)`);
 const packages = (names: string) => new RegExp(`/node_modules/(?:${names})/`);
 
-/** The parts, most specific first where one frame could be claimed by two. */
+/**
+ * The parts, most specific first where one frame could be claimed by two. Libraries every part uses
+ * (lru-cache, node:crypto, streams) belong to none, so their time goes to the part that called them.
+ */
 export const REQUEST_PARTS: readonly RequestPart[] = [
   { name: 'garbage collection', owns: (f) => f.functionName === '(garbage collector)' },
   { name: 'signing supplier assertions', owns: byUrl(project('gateway/auth/assertions')) },
@@ -69,7 +72,7 @@ export const REQUEST_PARTS: readonly RequestPart[] = [
     name: 'Apollo executor and server, graphql-js',
     owns: (f) =>
       project('gateway/(?:execution|supergraph|errors)').test(f.url) ||
-      packages('@apollo/[^/]+|graphql|dataloader|lru-cache').test(f.url),
+      packages('@apollo/[^/]+|graphql|dataloader').test(f.url),
   },
 ];
 
