@@ -12,7 +12,7 @@ import { bothObservers, createCache, type CacheObserver, type GatewayCache } fro
 import { Lifecycle } from './lifecycle.js';
 import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
-import { installOperationMemo, PreparedPath } from './execution/index.js';
+import { installCompiledShaping, installOperationMemo, PreparedPath } from './execution/index.js';
 import { createApolloServer, startClinicalEndpoint } from './http/index.js';
 import { RequestBudget } from './limits/index.js';
 import { GatewayMetrics, startTracing } from './observability/index.js';
@@ -232,6 +232,8 @@ async function start(
     logger.warn(
       'the executor rebuilds each operation per request: @apollo/federation-internals changed layout',
     );
+  if (!installCompiledShaping())
+    logger.warn('results are shaped by the gateway as shipped: @apollo/gateway changed layout');
   // With tracing on, Apollo's request span is part of each clinical trace, and only its own path makes it.
   const prepared =
     config.preparedOperations && !config.tracing.enabled

@@ -14,3 +14,4 @@ export {
 } from './prepared.js';
 export { formatErrors, type FormatError } from './errors.js';
 export { installOperationMemo } from './operation-memo.js';
+export { compiledComputeResponse, installCompiledShaping, originalComputeResponse } from './shaping/index.js';
