@@ -241,6 +241,7 @@ async function start(
       : undefined;
   const endpoint = await startClinicalEndpoint(apollo.server, {
     prepared,
+    tracing: config.tracing.enabled,
     answeredBy: (path) => metrics.answeredBy(path),
     host: config.host,
     port: config.port,

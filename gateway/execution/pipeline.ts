@@ -8,10 +8,11 @@ import {
   type HTTPGraphQLResponse,
 } from '@apollo/server';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { getVariableValues, type ExecutionResult } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import type { Logger } from '../../lib/logger.js';
 import type { GatewayContext } from '../context.js';
 import { asGraphQLError, formatErrors, type FormatError } from './errors.js';
+import { variablesCoerce } from './variables.js';
 import { preparedKey, type ExecutionSchemas, type PreparedOperation, type PreparedRun } from './prepared.js';
 
 /** Where prepared operations are found: the supergraph generations (gateway/supergraph/). */
@@ -52,6 +53,14 @@ type Listener = GraphQLRequestListener<GatewayContext>;
 type RequestContext = GraphQLRequestContext<GatewayContext>;
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+type Hook = 'didResolveSource' | 'didResolveOperation' | 'didEncounterErrors' | 'willSendResponse';
+
+/** Calls `hook` on the listeners that have it and waits for them all, as Apollo Server does; none, no wait. */
+async function invoke(listeners: readonly Listener[], hook: Hook, requestContext: RequestContext) {
+  const having = listeners.filter((l) => l[hook] !== undefined);
+  if (having.length > 0) await Promise.all(having.map(async (l) => l[hook]?.(requestContext as never)));
+}
 
 /**
  * The hot path: runs an operation a request before it prepared (parsed, validated and planned on the
@@ -103,20 +112,17 @@ export class PreparedPath {
     const { operation: prepared, schemas } = run;
     const definitions = prepared.operation.variableDefinitions ?? [];
     // What the gateway's executor checks: values it would refuse are refused by Apollo Server's path.
-    if (definitions.length > 0) {
-      const coerced = getVariableValues(
-        prepared.operationContext.schema,
-        definitions,
-        request.variables ?? {},
-      );
-      if (coerced.errors) return undefined;
-    }
+    if (
+      definitions.length > 0 &&
+      !variablesCoerce(prepared.operationContext.schema, definitions, request.variables ?? {})
+    )
+      return undefined;
     const requestContext = this.requestContext(http, contextValue, prepared, schemas, request);
     const listeners = await this.listeners(requestContext);
     if (!listeners) return undefined;
     try {
       for (const hook of ['didResolveSource', 'didResolveOperation'] as const)
-        await Promise.all(listeners.map(async (l) => l[hook]?.(requestContext as never)));
+        await invoke(listeners, hook, requestContext);
     } catch (error) {
       return this.failed(requestContext, listeners, error, contentType);
     }
@@ -197,7 +203,7 @@ export class PreparedPath {
     errors: readonly unknown[],
   ) {
     (requestContext as { errors?: readonly unknown[] }).errors = errors;
-    await Promise.all(listeners.map(async (l) => l.didEncounterErrors?.(requestContext as never)));
+    await invoke(listeners, 'didEncounterErrors', requestContext);
     const formatted = formatErrors(errors, this.options.formatError);
     const head = requestContext.response.http;
     if (formatted.status) head.status = formatted.status;
@@ -223,7 +229,7 @@ export class PreparedPath {
     listeners: Listener[],
     contentType: string,
   ): Promise<HTTPGraphQLResponse> {
-    await Promise.all(listeners.map(async (l) => l.willSendResponse?.(requestContext as never)));
+    await invoke(listeners, 'willSendResponse', requestContext);
     const { http, body } = requestContext.response;
     const result = body?.kind === 'single' ? body.singleResult : {};
     if (!http.headers.get('content-type')) http.headers.set('content-type', contentType);

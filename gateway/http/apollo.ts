@@ -48,7 +48,8 @@ export function createApolloServer(parts: ApolloServerParts): ApolloPipeline {
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     ...(armor.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
     availabilityPlugin(),
-    requestSpanPlugin(),
+    // Its span is the clinical request's, which exists only with tracing on.
+    ...(config.tracing.enabled ? [requestSpanPlugin()] : []),
     ApolloServerPluginLandingPageDisabled(),
     // Clinical answers are never HTTP-cacheable (Apollo Server sends no-store); computing a cache policy
     // for every response would be work for nothing.

@@ -36,6 +36,8 @@ export interface ClinicalEndpointOptions {
   readonly prepared?: {
     serve(request: HTTPGraphQLRequest, context: GatewayContext): Promise<HTTPGraphQLResponse | undefined>;
   };
+  /** OTEL_TRACES=on: each request runs in its `clinical.request` span. Off, no tracing work is done per request. */
+  readonly tracing: boolean;
   /** Told which path answered each GraphQL request. */
   readonly answeredBy?: (path: 'prepared' | 'apollo') => void;
 }
@@ -181,7 +183,8 @@ export async function startClinicalEndpoint(
     if (closing) res.setHeader('connection', 'close');
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    traceClinicalRequest(req, res, requestId, () => handle(req, res, requestId)).catch((error: unknown) => {
+    const run = () => handle(req, res, requestId);
+    (options.tracing ? traceClinicalRequest(req, res, requestId, run) : run()).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (error instanceof RejectedRequest) {
         // What was refused and from where, for anyone watching for probing; never the body or headers.

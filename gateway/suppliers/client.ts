@@ -154,7 +154,8 @@ export class SupplierClient {
   async recall(context: GatewayContext, selection: string, nhsNumbers: readonly string[]) {
     const asked = nhsNumbers.filter((n) => cacheable(context, n));
     const copies = asked.length > 0 ? await this.parts.cache.recall(this.parts.name, selection, asked) : [];
-    return nhsNumbers.map((n) => (asked.includes(n) ? copies[asked.indexOf(n)] : undefined));
+    const byPatient = new Map(asked.map((n, i) => [n, copies[i]]));
+    return nhsNumbers.map((n) => byPatient.get(n));
   }
 
   /** Drops this supplier's copy of a patient's answer to this selection (another supplier now answers). */
@@ -190,7 +191,8 @@ export class SupplierClient {
   ): Promise<SupplierAnswer[]> {
     const { context, selection, nhsNumbers } = request;
     const missing = nhsNumbers.filter((_, i) => answers[i] === undefined || answers[i].kind === 'failed');
-    const copies = missing.length > 0 ? await this.recall(context, selection, missing) : [];
+    const recalled = missing.length > 0 ? await this.recall(context, selection, missing) : [];
+    const copies = new Map(missing.map((n, i) => [n, recalled[i]]));
     const fresh: { nhsNumber: string; entity: unknown }[] = [];
     const settled = nhsNumbers.map((nhsNumber, i): SupplierAnswer => {
       const answer = answers[i];
@@ -203,7 +205,7 @@ export class SupplierClient {
         if (cacheable(context, nhsNumber)) this.forget(selection, nhsNumber);
         return { kind: 'refused', errors: answer.errors.map(belowEntity) };
       }
-      const copy = copies[missing.indexOf(nhsNumber)];
+      const copy = copies.get(nhsNumber);
       return copy
         ? { kind: 'stale', entity: copy.entity, receivedAt: copy.receivedAt, reason }
         : { kind: 'unavailable', reason };
