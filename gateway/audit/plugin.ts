@@ -22,6 +22,7 @@ export function auditPlugin(sink: AuditSink, clock: Clock): ApolloServerPlugin<G
           // One record per patient looked up: aliases asking for the same patient twice are one access.
           // Each names every supplier that served the patient, unmasked (restricted patients included).
           const seen = new Set<string>();
+          const records: RecordAccess[] = [];
           for (const lookup of contextValue.lookups) {
             const key = `${lookup.outcome}:${lookup.nhsNumber}`;
             if (seen.has(key)) continue;
@@ -38,8 +39,9 @@ export function auditPlugin(sink: AuditSink, clock: Clock): ApolloServerPlugin<G
               suppliers:
                 lookup.outcome === 'found' ? contextValue.availability.forPatient(lookup.nhsNumber) : {},
             };
-            sink.write(record);
+            records.push(record);
           }
+          sink.write(...records);
         },
       };
     },

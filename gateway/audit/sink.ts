@@ -4,7 +4,8 @@ import type { Writable } from 'node:stream';
 
 /** Where audit records go: JSON lines, appended, never rewritten. */
 export interface AuditSink {
-  write(record: object): void;
+  /** Appends each record as a line; the records of one call are handed to the destination together. */
+  write(...records: readonly object[]): void;
   /**
    * False once a write has failed: the replica refuses clinical requests (AUDIT_UNAVAILABLE) and readiness
    * fails, so traffic drains from a replica that cannot audit. Records from then on are not written.
@@ -64,8 +65,12 @@ export function createAuditSink(options: AuditSinkOptions): AuditSink {
   const behind = behindRule(maxBacklogBytes);
   stream.on('error', () => (healthy = false));
   return {
-    write(record) {
-      if (healthy) stream.write(`${JSON.stringify(record)}\n`);
+    write(...records) {
+      if (!healthy || records.length === 0) return;
+      // One chunk per call, not per record: a 50-patient request's records cost one stream write.
+      let lines = '';
+      for (const record of records) lines += `${JSON.stringify(record)}\n`;
+      stream.write(lines);
     },
     get healthy() {
       return healthy;

@@ -197,12 +197,24 @@ export class GatewayMetrics implements SupplierObserver, CacheObserver {
     this.requests.inc({ supplier, outcome, reason: reason?.toLowerCase() ?? '' });
   }
 
-  served(outcome: PatientOutcome): void {
-    this.sections.inc({ supplier: outcome.supplier, status: outcome.status.toLowerCase() });
-    // Copies from the optional freshness window carry receivedAt: only answers from the supplier count.
-    if (outcome.status === 'LIVE' && outcome.receivedAt === undefined) {
-      this.lastLive.set({ supplier: outcome.supplier }, this.now() / 1000);
+  served(outcomes: readonly PatientOutcome[]): void {
+    // Counted per supplier and status, then one increment each: prom-client hashes the labels on every
+    // call, so a clinic list of 50 patients costs a few calls, not 50.
+    const counts = new Map<string, Map<PatientOutcome['status'], number>>();
+    const live = new Set<string>();
+    for (const { supplier, status, receivedAt } of outcomes) {
+      let byStatus = counts.get(supplier);
+      if (!byStatus) counts.set(supplier, (byStatus = new Map<PatientOutcome['status'], number>()));
+      byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+      // Copies from the optional freshness window carry receivedAt: only answers from the supplier count.
+      if (status === 'LIVE' && receivedAt === undefined) live.add(supplier);
     }
+    for (const [supplier, byStatus] of counts) {
+      for (const [status, n] of byStatus) this.sections.inc({ supplier, status: status.toLowerCase() }, n);
+    }
+    if (live.size === 0) return;
+    const at = this.now() / 1000;
+    for (const supplier of live) this.lastLive.set({ supplier }, at);
   }
 
   recalled(supplier: string, outcome: RecallOutcome): void {

@@ -88,10 +88,9 @@ export class DomainDataSource implements GraphQLDataSource<GatewayContext> {
       }
       if (route.notServed.length > 0) assembly.notServed(i, route.notServed);
     });
-    for (const outcome of assembly.outcomes()) {
-      context.availability.record(outcome, this.breakerState(outcome.supplier));
-      this.parts.observer.served(outcome);
-    }
+    const outcomes = assembly.outcomes();
+    for (const outcome of outcomes) context.availability.record(outcome, this.breakerState(outcome.supplier));
+    this.parts.observer.served(outcomes);
     const plan = this.parts.location.planFor(operation.text, operation.document);
     return assembly.response(plan);
   }

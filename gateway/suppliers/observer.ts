@@ -7,8 +7,8 @@ export type CallOutcome = 'success' | 'failure' | 'rejected';
 export interface SupplierObserver {
   /** One call to the supplier, or its refusal by the breaker (`rejected`: nothing was sent). */
   called(supplier: string, outcome: CallOutcome, reason: FailureReason | undefined, durationMs: number): void;
-  /** How one patient's sections from one supplier were served (live, stale, fallback or not at all). */
-  served(outcome: PatientOutcome): void;
+  /** How each patient's sections from each supplier were served by one fetch (live, stale, fallback, none). */
+  served(outcomes: readonly PatientOutcome[]): void;
 }
 
 export const NO_SUPPLIER_OBSERVER: SupplierObserver = { called: () => undefined, served: () => undefined };

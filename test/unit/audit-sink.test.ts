@@ -46,6 +46,26 @@ describe('the audit sink', () => {
     expect(lines(path)).toHaveLength(2_000);
   });
 
+  it("writes a request's records as one line each, in order, in a single chunk", async () => {
+    const writes = vi.spyOn(fs, 'write');
+    const writevs = vi.spyOn(fs, 'writev');
+    const path = file();
+    const sink = createAuditSink({ destination: path, maxBacklogBytes: 16 * 1_048_576 });
+    const records = [1, 2, 3].map((i) => ({ type: 'test', i, note: 'a "quoted"\nline' }));
+    sink.write();
+    expect(sink.backlogBytes).toBe(0);
+    sink.write(...records);
+    sink.write({ type: 'test', i: 4 });
+    await sink.close();
+    // Two chunks reached the file: records 1-3 as one, record 4 as the other.
+    const chunks =
+      writes.mock.calls.length + writevs.mock.calls.reduce((n, call) => n + (call[1] as unknown[]).length, 0);
+    expect(chunks).toBe(2);
+    const written = lines(path).map((l) => JSON.parse(l) as { i: number; note?: string });
+    expect(written.map((r) => r.i)).toEqual([1, 2, 3, 4]);
+    expect(written[0]!.note).toBe('a "quoted"\nline');
+  });
+
   it('is behind over its limit, not at it', async () => {
     const path = file();
     const line = `${JSON.stringify({ type: 'test', pad: 'x'.repeat(40) })}\n`;
