@@ -150,12 +150,22 @@ export class SupplierClient {
     return this.settle(request, answers, failure?.reason ?? 'SUPPLIER_ERROR');
   }
 
-  /** This supplier's usable copies of these patients (restricted patients never have any). */
+  /** This supplier's usable copies of these patients, in order (restricted patients never have any). */
   async recall(context: GatewayContext, selection: string, nhsNumbers: readonly string[]) {
-    const asked = nhsNumbers.filter((n) => cacheable(context, n));
-    const copies = asked.length > 0 ? await this.parts.cache.recall(this.parts.name, selection, asked) : [];
-    const byPatient = new Map(asked.map((n, i) => [n, copies[i]]));
+    const byPatient = await this.copiesByPatient(context, selection, nhsNumbers);
     return nhsNumbers.map((n) => byPatient.get(n));
+  }
+
+  /** The same copies by NHS number (a patient without one is absent or undefined). */
+  private async copiesByPatient(
+    context: GatewayContext,
+    selection: string,
+    nhsNumbers: readonly string[],
+  ): Promise<ReadonlyMap<string, CachedEntity | undefined>> {
+    const asked = nhsNumbers.filter((n) => cacheable(context, n));
+    if (asked.length === 0) return new Map();
+    const copies = await this.parts.cache.recall(this.parts.name, selection, asked);
+    return new Map(asked.map((n, i) => [n, copies[i]]));
   }
 
   /** Drops this supplier's copy of a patient's answer to this selection (another supplier now answers). */
@@ -191,8 +201,7 @@ export class SupplierClient {
   ): Promise<SupplierAnswer[]> {
     const { context, selection, nhsNumbers } = request;
     const missing = nhsNumbers.filter((_, i) => answers[i] === undefined || answers[i].kind === 'failed');
-    const recalled = missing.length > 0 ? await this.recall(context, selection, missing) : [];
-    const copies = new Map(missing.map((n, i) => [n, recalled[i]]));
+    const copies = await this.copiesByPatient(context, selection, missing);
     const fresh: { nhsNumber: string; entity: unknown }[] = [];
     const settled = nhsNumbers.map((nhsNumber, i): SupplierAnswer => {
       const answer = answers[i];
